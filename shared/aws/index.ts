@@ -1,0 +1,1 @@
+export { awsClientConfig, hasEndpointOverride } from './client-config.ts';
