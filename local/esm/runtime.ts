@@ -1,0 +1,92 @@
+import { Producer } from '@platformatic/kafka';
+import { ControlPlane } from './control-plane.ts';
+import { FunctionRuntime, type LocalFunction } from './function-runtime.ts';
+import { MappingRunner } from './mapping-runner.ts';
+import type { MappingSpec } from './types.ts';
+
+export interface LocalRuntimeOptions {
+  /** The functions and the mappings that trigger them (from the template, or declared). */
+  readonly functions: readonly LocalFunction[];
+  readonly mappings: readonly MappingSpec[];
+  /** The Kafka cluster every mapping reads (the local broker). */
+  readonly bootstrapServers: string;
+  /** Port of the Lambda API; 0 picks a free one. @default 0 */
+  readonly controlPlanePort?: number;
+  readonly transitionDelayMs?: number;
+  readonly log?: (line: string) => void;
+  /** Extra @platformatic/kafka consumer options for every poller (e.g. a partition assigner). */
+  readonly consumerOptions?: Record<string, unknown>;
+}
+
+/**
+ * Lambda's Kafka event source mapping on one machine: runs every mapping's pollers against
+ * a real Kafka cluster, invokes the functions in Lambda-like execution environments, and
+ * serves the Lambda API subset that drives mappings.
+ *
+ * @example
+ * const runtime = await LocalRuntime.start({ functions, mappings, bootstrapServers: kafka.bootstrapServers });
+ * process.env.AWS_ENDPOINT_URL_LAMBDA = runtime.endpoint;
+ * await runtime.stop();
+ */
+export class LocalRuntime {
+  readonly #functions: FunctionRuntime[];
+  readonly #mappings: MappingRunner[];
+  readonly #controlPlane: ControlPlane;
+  #producer: Promise<Producer> | undefined;
+  readonly #brokers: string[];
+
+  private constructor(options: LocalRuntimeOptions) {
+    const log = options.log ?? (() => undefined);
+    this.#brokers = options.bootstrapServers.split(',');
+    this.#functions = options.functions.map((f) => new FunctionRuntime(f));
+    this.#mappings = options.mappings.map((spec) => {
+      const fn = this.#functions.find((f) => f.fn.functionName === spec.functionName);
+      if (!fn) throw new Error(`mapping ${spec.uuid} targets function ${spec.functionName}, which is not declared`);
+      return new MappingRunner({
+        spec,
+        fn,
+        brokers: this.#brokers,
+        producer: () => this.#sharedProducer(),
+        log,
+        ...(options.transitionDelayMs !== undefined ? { transitionDelayMs: options.transitionDelayMs } : {}),
+        ...(options.consumerOptions ? { consumerOptions: options.consumerOptions } : {}),
+      });
+    });
+    this.#controlPlane = new ControlPlane({ mappings: () => this.#mappings, functions: () => this.#functions });
+  }
+
+  static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    const runtime = new LocalRuntime(options);
+    await runtime.#controlPlane.listen(options.controlPlanePort ?? 0);
+    await Promise.all(runtime.#mappings.map((m) => m.start()));
+    return runtime;
+  }
+
+  /** The Lambda API endpoint (`AWS_ENDPOINT_URL_LAMBDA`). */
+  get endpoint(): string {
+    return this.#controlPlane.endpoint;
+  }
+
+  get mappings(): readonly MappingRunner[] {
+    return this.#mappings;
+  }
+
+  mapping(uuid: string): MappingRunner {
+    const m = this.#mappings.find((r) => r.uuid === uuid);
+    if (!m) throw new Error(`no mapping ${uuid}`);
+    return m;
+  }
+
+  /** Stops gracefully: every poller finishes its batch, commits and leaves its group. */
+  async stop(): Promise<void> {
+    await Promise.all(this.#mappings.map((m) => m.stop()));
+    await this.#controlPlane.close();
+    await Promise.all(this.#functions.map((f) => f.close()));
+    if (this.#producer) await (await this.#producer).close().catch(() => undefined);
+  }
+
+  #sharedProducer(): Promise<Producer> {
+    this.#producer ??= Promise.resolve(new Producer({ clientId: 'lambda-esm-destination', bootstrapBrokers: this.#brokers, acks: -1 }));
+    return this.#producer;
+  }
+}
