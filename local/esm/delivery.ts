@@ -10,8 +10,9 @@
 // - MaximumRetryAttempts counts retries after the first attempt; -1 is infinite. With an
 //   on-failure destination, infinite means 10 (AWS states this).
 // - BisectBatchOnFunctionError: a failed batch is retried as two halves. ASSUMED: the halves
-//   are the first and second half of the batch in delivery order; retries still count per
-//   record at the head of each partition, so a poison record ends up alone, then exhausted.
+//   are the first and second half of the batch in delivery order, and a split does not use up
+//   a retry: retries are counted once a failing batch cannot be split (one record), so a
+//   poison record ends up alone and only it is discarded when its retries run out.
 // - ReportBatchItemFailures: records before a partition's reported offset are committed, the
 //   partition resumes at the reported offset; partitions not reported succeeded. A report that
 //   names a partition or offset not in the batch fails the whole batch (ASSUMED, as for Kinesis).
@@ -153,6 +154,7 @@ export class PartitionQueues<R extends QueuedRecord> {
     if (outcome.kind === 'partial' && !isValidReport(byKey, outcome.failures)) {
       return this.settle(batch, { kind: 'error', reason: 'the partial batch response names a record that is not in the batch' });
     }
+    if (this.#splits(batch, outcome)) return { commit, discarded, condition: undefined, retry: true };
     for (const [key, records] of byKey) {
       const failedAt = outcome.kind === 'success' ? undefined : outcome.kind === 'error' ? records[0]!.offset : outcome.failures.get(key);
       if (failedAt === undefined) {
@@ -193,12 +195,25 @@ export class PartitionQueues<R extends QueuedRecord> {
       this.#bisectLimit = undefined;
       return;
     }
+    if (this.#splits(batch, outcome)) {
+      this.#bisectLimit = Math.ceil(batch.length / 2);
+      return;
+    }
     for (const [key, records] of groupByPartition(batch)) {
       const head = this.#queues.get(key)?.[0];
       if (!head || head.offset > records.at(-1)!.offset) continue; // this partition completed
       this.#attempts.set(key, { offset: head.offset, count: this.#attemptsAt(key, head.offset) + 1 });
     }
-    if (outcome.kind === 'error' && this.#policy.bisect && batch.length > 1) this.#bisectLimit = Math.ceil(batch.length / 2);
+  }
+
+  /** A failed batch that bisection splits instead of counting a retry. */
+  #splits(batch: readonly R[], outcome: InvokeOutcome): boolean {
+    return outcome.kind === 'error' && this.#policy.bisect && batch.length > 1;
+  }
+
+  /** Whether batches are limited by a bisection (the halves of a failed batch are still being retried). */
+  get bisecting(): boolean {
+    return this.#bisectLimit !== undefined;
   }
 
   /** Retry attempts already made for the record at `offset` heading partition `key`. */

@@ -5,7 +5,7 @@ import { parseDestination, type OnFailureDestination } from './destination.ts';
 import { ControlPlaneError } from './errors.ts';
 import type { FunctionRuntime } from './function-runtime.ts';
 import { Poller } from './poller.ts';
-import { emptyCounters, type MappingCounters, type MappingSpec, type MappingState, MappingStates, type ResolvedMapping, withDefaults } from './types.ts';
+import { type CommitEvent, emptyCounters, type MappingCounters, type MappingSpec, type MappingState, MappingStates, type ResolvedMapping, withDefaults } from './types.ts';
 
 export interface MappingRunnerOptions {
   readonly spec: MappingSpec;
@@ -18,6 +18,7 @@ export interface MappingRunnerOptions {
   readonly region?: string;
   readonly accountId?: string;
   readonly consumerOptions?: Record<string, unknown>;
+  readonly onCommit?: (commit: CommitEvent) => void;
 }
 
 /** The fields `UpdateEventSourceMapping` may change locally. */
@@ -198,6 +199,7 @@ export class MappingRunner {
         counters: this.counters,
         log: this.#o.log,
         ...(this.#o.consumerOptions ? { consumerOptions: this.#o.consumerOptions } : {}),
+        ...(this.#o.onCommit ? { onCommit: this.#o.onCommit } : {}),
       });
       this.#pollers.push(poller);
       starting.push(poller.start());

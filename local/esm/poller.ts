@@ -6,7 +6,7 @@ import { parseBatchResponse } from '../../shared/batch/item-identifier.ts';
 import { type InvokeOutcome, PartitionQueues, type QueuedRecord, partitionKey } from './delivery.ts';
 import type { DiscardedRecord, OnFailureDestination } from './destination.ts';
 import type { InvokeResult } from './function-runtime.ts';
-import type { MappingCounters, ResolvedMapping } from './types.ts';
+import type { CommitEvent, MappingCounters, ResolvedMapping } from './types.ts';
 
 interface PolledRecord extends QueuedRecord, DiscardedRecord {
   readonly message: Message<Buffer, Buffer, Buffer, Buffer>;
@@ -28,6 +28,7 @@ export interface PollerOptions {
   readonly log: (line: string) => void;
   /** Extra consumer options (e.g. a partition assigner). */
   readonly consumerOptions?: Record<string, unknown>;
+  readonly onCommit?: (commit: CommitEvent) => void;
 }
 
 /** Buffered records above which fetching pauses (flow control). */
@@ -49,6 +50,9 @@ export class Poller {
   #wake: (() => void) | undefined;
   #windowStart = 0;
   #retryAt = 0;
+  #retryPending = false;
+  /** Bumped whenever the group starts or finishes a rebalance. */
+  #groupEpoch = 0;
   #lastError: string | undefined;
 
   constructor(options: PollerOptions) {
@@ -84,7 +88,11 @@ export class Poller {
   /** Joins the group and starts polling; resolves once the poller is a member. */
   async start(): Promise<void> {
     const m = this.#o.mapping;
-    this.#consumer.on('consumer:group:join', (payload: { assignments?: GroupAssignment[] }) => this.#onAssignments(payload.assignments ?? []));
+    this.#consumer.on('consumer:group:join', (payload: { assignments?: GroupAssignment[] }) => {
+      this.#groupEpoch++;
+      this.#onAssignments(payload.assignments ?? []);
+    });
+    this.#consumer.on('consumer:group:rebalance', () => this.#groupEpoch++);
     this.#stream = await this.#consumer.consume({
       topics: [...m.topics],
       mode: 'committed',
@@ -162,8 +170,11 @@ export class Poller {
       const now = Date.now();
       const full = this.#queues.size >= m.batchSize;
       const windowDone = this.#queues.size > 0 && now - this.#windowStart >= windowMs;
-      if (!(full || windowDone) || now < this.#retryAt) {
-        const waitMs = this.#queues.size === 0 ? 1_000 : Math.max(5, Math.max(this.#windowStart + windowMs, this.#retryAt) - now);
+      // A retry does not wait for a new batching window, only for its backoff.
+      const retryDue = this.#retryPending && this.#queues.size > 0;
+      if (!(full || windowDone || retryDue) || now < this.#retryAt) {
+        const dueAt = retryDue ? this.#retryAt : Math.max(this.#windowStart + windowMs, this.#retryAt);
+        const waitMs = this.#queues.size === 0 ? 1_000 : Math.max(5, dueAt - now);
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           setTimeout(resolve, waitMs).unref();
@@ -200,6 +211,7 @@ export class Poller {
     );
     this.#o.counters.invocations++;
     this.#o.counters.invokedEventCount += batch.length;
+    const epoch = this.#groupEpoch;
     let outcome: InvokeOutcome;
     try {
       const result = await this.#o.invoke(event, requestId);
@@ -212,13 +224,24 @@ export class Poller {
       this.#lastError = outcome.kind === 'error' ? outcome.reason : 'partial batch failure';
       this.#o.counters.failedInvokeEventCount += batch.length;
     }
+    if (epoch !== this.#groupEpoch) {
+      // The group rebalanced while this batch was in flight: the partitions may already
+      // belong to another member that started from the last commit. Committing now could
+      // move its position under it, so the batch stays uncommitted and is delivered again
+      // by the partition's owner (at-least-once; the idempotency layer absorbs it).
+      this.#o.log(`poller ${this.#o.index}: group rebalanced during invocation ${requestId}; its ${batch.length} record(s) are not committed`);
+      return;
+    }
     const settlement = this.#queues.settle(batch, outcome);
     if (settlement.discarded.length) {
       const key = partitionKey(settlement.discarded[0]!.topic, settlement.discarded[0]!.partition);
       await this.#discard(settlement.discarded, settlement.condition ?? 'RetryAttemptsExhausted', requestId, this.#queues.attempts(key) + 1);
     }
     await this.#commit(settlement.commit, batch);
+    // The second half of a bisected batch is part of the retry: it does not wait for a window.
+    const wasBisecting = this.#queues.bisecting;
     this.#queues.complete(batch, outcome, settlement);
+    this.#retryPending = settlement.retry || wasBisecting;
     if (settlement.retry) {
       // ASSUMED backoff between retries (Lambda does not document one for Kafka): short and
       // capped, so tests with many retries stay fast.
@@ -278,6 +301,7 @@ export class Poller {
     const owned = [...commit].filter(([key]) => this.#assigned.has(key));
     await Promise.all(owned.map(([, record]) => record.message.commit()));
     for (const [key, last] of owned) {
+      this.#o.onCommit?.({ mappingUuid: this.#o.mapping.uuid, key, offset: last.offset + 1n, atMs: Date.now() });
       this.#o.counters.committedEventCount += settled.filter((r) => partitionKey(r.topic, r.partition) === key && r.offset <= last.offset).length;
     }
   }

@@ -2,7 +2,7 @@ import { Producer } from '@platformatic/kafka';
 import { ControlPlane } from './control-plane.ts';
 import { FunctionRuntime, type LocalFunction } from './function-runtime.ts';
 import { MappingRunner } from './mapping-runner.ts';
-import type { MappingSpec } from './types.ts';
+import type { CommitEvent, MappingSpec } from './types.ts';
 
 export interface LocalRuntimeOptions {
   /** The functions and the mappings that trigger them (from the template, or declared). */
@@ -16,6 +16,8 @@ export interface LocalRuntimeOptions {
   readonly log?: (line: string) => void;
   /** Extra @platformatic/kafka consumer options for every poller (e.g. a partition assigner). */
   readonly consumerOptions?: Record<string, unknown>;
+  /** Called after each durable commit (tests use it to prove no committed record is re-delivered). */
+  readonly onCommit?: (commit: CommitEvent) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export class LocalRuntime {
         log,
         ...(options.transitionDelayMs !== undefined ? { transitionDelayMs: options.transitionDelayMs } : {}),
         ...(options.consumerOptions ? { consumerOptions: options.consumerOptions } : {}),
+        ...(options.onCommit ? { onCommit: options.onCommit } : {}),
       });
     });
     this.#controlPlane = new ControlPlane({ mappings: () => this.#mappings, functions: () => this.#functions });

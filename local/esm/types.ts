@@ -90,3 +90,13 @@ export function withDefaults(spec: MappingSpec) {
   };
 }
 export type ResolvedMapping = ReturnType<typeof withDefaults>;
+
+/** A commit the runtime made for a mapping's group. */
+export interface CommitEvent {
+  readonly mappingUuid: string;
+  /** `topic-partition` */
+  readonly key: string;
+  /** The committed offset (next record to deliver). */
+  readonly offset: bigint;
+  readonly atMs: number;
+}

@@ -15,6 +15,8 @@ export interface SinkLine {
   value: string | null;
   requestId: string;
   eventSource: string;
+  /** When the invocation started (ms). */
+  at: number;
 }
 
 /** A temp file the recording handler appends to. */
