@@ -1,0 +1,23 @@
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight, keeping result order.
+ * `fn` must not reject (the partition runner turns every failure into an outcome).
+ *
+ * @example
+ * const outcomes = await mapWithConcurrency(partitions, 4, runPartition);
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+import { formatPath } from '../events/index.ts';
+import { BatchOptionsError } from './errors.ts';
+
+/**
+ * Validates options once, where they are given (processor or sink creation).
+ *
+ * @throws BatchOptionsError naming the bad field (unknown keys included: a typo is an error).
+ */
+export function parseOptions(schema: z.ZodType, options: unknown): void {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  throw new BatchOptionsError(formatPath(issue?.path ?? []), issue?.message ?? 'invalid');
+}
