@@ -45,7 +45,8 @@ export function recordingFunction(name: string, environment: Record<string, stri
 
 /** Produces `count` records `v<i>` keyed `k<i>` (round-robin over partitions by key hash). */
 export async function produce(topic: string, count: number, options: { partition?: number; from?: number } = {}): Promise<void> {
-  const producer = new Producer({ clientId: 'esm-test-producer', bootstrapBrokers: bootstrapServers() });
+  // Idempotent, so a producer retry never turns into a duplicate record that a test would count.
+  const producer = new Producer({ clientId: 'esm-test-producer', bootstrapBrokers: bootstrapServers(), idempotent: true });
   const from = options.from ?? 0;
   try {
     for (let start = 0; start < count; start += 1_000) {

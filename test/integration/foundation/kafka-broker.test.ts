@@ -9,7 +9,7 @@ describe('the local Kafka broker', () => {
     const group = kafka.group();
     const total = 10_000;
 
-    const producer = new Producer({ clientId: 'foundation-producer', bootstrapBrokers: bootstrapServers(), serializers: stringSerializers });
+    const producer = new Producer({ clientId: 'foundation-producer', bootstrapBrokers: bootstrapServers(), serializers: stringSerializers, idempotent: true });
     try {
       for (let start = 0; start < total; start += 1_000) {
         await producer.send({
