@@ -5,7 +5,7 @@ import { parseDestination, type OnFailureDestination } from './destination.ts';
 import { ControlPlaneError } from './errors.ts';
 import type { FunctionRuntime } from './function-runtime.ts';
 import { Poller } from './poller.ts';
-import { type CommitEvent, emptyCounters, type MappingCounters, type MappingSpec, type MappingState, MappingStates, type ResolvedMapping, withDefaults } from './types.ts';
+import { type CommitEvent, emptyCounters, type InvocationEvent, type MappingCounters, type MappingSpec, type MappingState, MappingStates, type ResolvedMapping, withDefaults } from './types.ts';
 
 export interface MappingRunnerOptions {
   readonly spec: MappingSpec;
@@ -19,6 +19,7 @@ export interface MappingRunnerOptions {
   readonly accountId?: string;
   readonly consumerOptions?: Record<string, unknown>;
   readonly onCommit?: (commit: CommitEvent) => void;
+  readonly onInvocation?: (invocation: InvocationEvent) => void;
 }
 
 /** The fields `UpdateEventSourceMapping` may change locally. */
@@ -200,6 +201,7 @@ export class MappingRunner {
         log: this.#o.log,
         ...(this.#o.consumerOptions ? { consumerOptions: this.#o.consumerOptions } : {}),
         ...(this.#o.onCommit ? { onCommit: this.#o.onCommit } : {}),
+        ...(this.#o.onInvocation ? { onInvocation: this.#o.onInvocation } : {}),
       });
       this.#pollers.push(poller);
       starting.push(poller.start());

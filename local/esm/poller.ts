@@ -6,7 +6,7 @@ import { parseBatchResponse } from '../../shared/batch/item-identifier.ts';
 import { type InvokeOutcome, PartitionQueues, type QueuedRecord, partitionKey } from './delivery.ts';
 import type { DiscardedRecord, OnFailureDestination } from './destination.ts';
 import type { InvokeResult } from './function-runtime.ts';
-import type { CommitEvent, MappingCounters, ResolvedMapping } from './types.ts';
+import type { CommitEvent, InvocationEvent, MappingCounters, ResolvedMapping } from './types.ts';
 
 interface PolledRecord extends QueuedRecord, DiscardedRecord {
   readonly message: Message<Buffer, Buffer, Buffer, Buffer>;
@@ -29,6 +29,7 @@ export interface PollerOptions {
   /** Extra consumer options (e.g. a partition assigner). */
   readonly consumerOptions?: Record<string, unknown>;
   readonly onCommit?: (commit: CommitEvent) => void;
+  readonly onInvocation?: (invocation: InvocationEvent) => void;
 }
 
 /** Buffered records above which fetching pauses (flow control). */
@@ -205,6 +206,7 @@ export class Poller {
     const batch = this.#queues.nextBatch(m.batchSize, MAX_INVOKE_PAYLOAD_BYTES);
     if (batch.length === 0) return;
     const requestId = randomUUID();
+    const startedMs = performance.now();
     const event = encodeKafkaEvent(
       batch.map((r) => r.input),
       this.#o.origin,
@@ -242,6 +244,7 @@ export class Poller {
     const wasBisecting = this.#queues.bisecting;
     this.#queues.complete(batch, outcome, settlement);
     this.#retryPending = settlement.retry || wasBisecting;
+    this.#o.onInvocation?.({ mappingUuid: m.uuid, requestId, records: batch.length, outcome: outcome.kind, latencyMs: performance.now() - startedMs });
     if (settlement.retry) {
       // ASSUMED backoff between retries (Lambda does not document one for Kafka): short and
       // capped, so tests with many retries stay fast.

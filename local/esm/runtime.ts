@@ -2,7 +2,7 @@ import { Producer } from '@platformatic/kafka';
 import { ControlPlane } from './control-plane.ts';
 import { FunctionRuntime, type LocalFunction } from './function-runtime.ts';
 import { MappingRunner } from './mapping-runner.ts';
-import type { CommitEvent, MappingSpec } from './types.ts';
+import type { CommitEvent, InvocationEvent, MappingSpec } from './types.ts';
 
 export interface LocalRuntimeOptions {
   /** The functions and the mappings that trigger them (from the template, or declared). */
@@ -18,6 +18,8 @@ export interface LocalRuntimeOptions {
   readonly consumerOptions?: Record<string, unknown>;
   /** Called after each durable commit (tests use it to prove no committed record is re-delivered). */
   readonly onCommit?: (commit: CommitEvent) => void;
+  /** Called after each invocation is settled (benchmarks read latencies from it). */
+  readonly onInvocation?: (invocation: InvocationEvent) => void;
 }
 
 /**
@@ -53,6 +55,7 @@ export class LocalRuntime {
         ...(options.transitionDelayMs !== undefined ? { transitionDelayMs: options.transitionDelayMs } : {}),
         ...(options.consumerOptions ? { consumerOptions: options.consumerOptions } : {}),
         ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+        ...(options.onInvocation ? { onInvocation: options.onInvocation } : {}),
       });
     });
     this.#controlPlane = new ControlPlane({ mappings: () => this.#mappings, functions: () => this.#functions });

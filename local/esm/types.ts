@@ -100,3 +100,13 @@ export interface CommitEvent {
   readonly offset: bigint;
   readonly atMs: number;
 }
+
+/** One invocation as the runtime saw it, from building the batch to the commit. */
+export interface InvocationEvent {
+  readonly mappingUuid: string;
+  readonly requestId: string;
+  readonly records: number;
+  readonly outcome: 'success' | 'error' | 'partial';
+  /** From building the event to the end of the commit. */
+  readonly latencyMs: number;
+}
