@@ -118,9 +118,35 @@ export function sqsDestination(queueArn: string): OnFailureDestination {
   };
 }
 
+/** An S3 bucket ARN: one object per discarded batch, the invocation record plus the records. */
+export function s3Destination(bucketArn: string): OnFailureDestination {
+  const bucket = bucketArn.split(':::')[1] ?? bucketArn;
+  return {
+    description: bucketArn,
+    async send(records, context) {
+      const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+      const { awsClientConfig } = await import('../../shared/aws/index.ts');
+      const s3 = new S3Client(awsClientConfig('S3'));
+      try {
+        const size = records.reduce((n, r) => n + (r.value?.length ?? 0) + (r.key?.length ?? 0), 0);
+        const body = {
+          ...invocationRecord(records, context, size),
+          // S3 destinations also get the records themselves (kafka-on-failure).
+          payload: records.map((r) => ({ topic: r.topic, partition: r.partition, offset: String(r.offset), timestamp: r.timestampMs, key: r.key?.toString('base64') ?? null, value: r.value?.toString('base64') ?? null })),
+        };
+        const key = `aws/lambda/${context.functionArn.split(':').at(-1)}/${new Date().toISOString().slice(0, 10)}/${context.requestId}.json`;
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json' }));
+      } finally {
+        s3.destroy();
+      }
+    },
+  };
+}
+
 /** Parses `DestinationConfig.OnFailure.Destination`. */
 export function parseDestination(destination: string, producer: () => Promise<Producer>): OnFailureDestination {
   if (destination.startsWith('kafka://')) return kafkaDestination(destination.slice('kafka://'.length), producer);
   if (/^arn:aws[a-z-]*:sqs:/.test(destination)) return sqsDestination(destination);
-  throw new EsmRuntimeError(`on-failure destination ${destination}: the local runtime supports kafka://<topic> and SQS queue ARNs`, { code: 'ESM_UNSUPPORTED_DESTINATION', retriable: false });
+  if (/^arn:aws[a-z-]*:s3:::/.test(destination)) return s3Destination(destination);
+  throw new EsmRuntimeError(`on-failure destination ${destination}: the local runtime supports kafka://<topic>, SQS queue ARNs and S3 bucket ARNs`, { code: 'ESM_UNSUPPORTED_DESTINATION', retriable: false });
 }

@@ -1,0 +1,80 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { buildConsumerGroupsApp } from '../../infra/build.ts';
+import type { ConsumerGroupsApp } from '../../infra/build.ts';
+import { parseDeclaration, seedScenario } from '../../infra/config/index.ts';
+import { CLUSTER_ARN, FIXTURE_ROOT, MSK_IAM, SELF_MANAGED, nagFindings, testApp } from './support.ts';
+
+function build(cluster = MSK_IAM): ConsumerGroupsApp {
+  return buildConsumerGroupsApp(testApp(), parseDeclaration(seedScenario(cluster)), { projectRoot: FIXTURE_ROOT });
+}
+
+/** The dashboard body (a `Fn::Join` of JSON text and tokens), tokens replaced by `<token>`, re-serialised. */
+function dashboardBody(stack: Stack): string {
+  const [dashboard] = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+  const join = (dashboard as { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } }).Properties.DashboardBody['Fn::Join'];
+  const text = join[1].map((part) => (typeof part === 'string' ? part : '<token>')).join(join[0]);
+  return JSON.stringify(JSON.parse(text));
+}
+
+describe('the seed scenario app', () => {
+  it('deploys the four consumer groups with their mappings, destinations and the shared idempotency table', () => {
+    const { consumers } = build();
+    const template = Template.fromStack(consumers);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+    template.resourceCountIs('AWS::SQS::Queue', 1); // email-service
+    template.resourceCountIs('AWS::S3::Bucket', 1); // analytics-service
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    for (const group of ['order-processing-group', 'email-service-group', 'analytics-service-group', 'audit-service-group']) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: group } });
+    }
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'order-processing-group' },
+      ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 6 },
+      DestinationConfig: { OnFailure: { Destination: 'kafka://order-events-dlq' } },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('puts the monitor, the reset function and the dashboard in the operations stack', () => {
+    const { operations } = build();
+    const template = Template.fromStack(operations);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'scg-consumer-groups' });
+    // 8 group alarms from the seed's thresholds + 3 on the monitor itself
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+  });
+
+  it("charts our lag metrics next to Lambda's OffsetLag, pollers and destination deliveries", () => {
+    const body = dashboardBody(build().operations);
+    expect(body).toContain('"ServerlessConsumerGroups","MaxOffsetLag","ConsumerGroup","order-processing-group","Topic","order-events"');
+    expect(body).toContain('"ServerlessConsumerGroups","MaxTimeLagSeconds","ConsumerGroup","email-service-group","Topic","user-events"');
+    expect(body).toContain('"ServerlessConsumerGroups","GroupStatus","ConsumerGroup","audit-service-group"');
+    expect(body).toContain('"AWS/Lambda","OffsetLag","FunctionName","<token>"');
+    expect(body).toContain('"AWS/Lambda","ProvisionedPollers","EventSourceMappingUUID","<token>"');
+    expect(body).toContain('"AWS/Lambda","OnFailureDestinationDeliveredEventCount","EventSourceMappingUUID","<token>"');
+    // on-demand groups have no poller widget
+    expect(body).not.toContain('email-service-group: pollers');
+  });
+
+  it('passes the cdk-nag AwsSolutions checks with every acknowledgement explained in code', () => {
+    for (const cluster of [MSK_IAM, SELF_MANAGED]) {
+      const { consumers, operations } = build(cluster);
+      expect(nagFindings(consumers)).toEqual([]);
+      expect(nagFindings(operations)).toEqual([]);
+    }
+  });
+
+  it('prints declaration warnings as CDK warnings on the consumers stack', () => {
+    const { consumers } = build({ type: 'msk', clusterArn: CLUSTER_ARN, auth: 'iam' });
+    Annotations.fromStack(consumers).hasWarning('/scg-consumers', Match.stringLikeRegexp('cluster\\.vpc: not set'));
+  });
+
+  it('fails the build on an invalid declaration, naming the field', () => {
+    const input = seedScenario(MSK_IAM);
+    const bad = { ...input, consumers: input.consumers.map((c, i) => (i === 0 ? { ...c, batchSize: 0 } : c)) };
+    expect(() => parseDeclaration(bad)).toThrow(/consumers\[0\]\.batchSize/);
+  });
+});

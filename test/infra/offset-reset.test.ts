@@ -1,0 +1,87 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { OffsetReset } from '../../infra/constructs/offset-reset.ts';
+import type { ResettableGroup } from '../../infra/constructs/offset-reset.ts';
+import { CLUSTER_ARN, FIXTURE_ROOT, MSK_IAM, MSK_SCRAM, SECRET_ARN, actionsOf, fixtureEntry, nagFindings, statements, testStack } from './support.ts';
+
+function groups(stack: Stack): ResettableGroup[] {
+  const fn = (id: string): LambdaFunction =>
+    new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('export const handler = async () => ({})') });
+  return [
+    { groupId: 'order-processing-group', topics: ['order-events'], function: fn('Orders') },
+    { groupId: 'audit-service-group', topics: ['user-events'], function: fn('Audit') },
+  ];
+}
+
+describe('OffsetReset', () => {
+  it('creates the function with a 15-minute budget, the cluster and the audit table in its environment', () => {
+    const stack = testStack();
+    new OffsetReset(stack, 'OffsetReset', { cluster: MSK_IAM, entry: fixtureEntry('offset-reset'), projectRoot: FIXTURE_ROOT, groups: groups(stack) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 900,
+      Environment: {
+        Variables: {
+          SCG_CLUSTER_ARN: CLUSTER_ARN,
+          SCG_KAFKA_AUTH: 'iam',
+          SCG_AUDIT_TABLE: { Ref: Match.stringLikeRegexp('^OffsetResetAudit') },
+          SCG_GROUPS_INCLUDE: 'order-processing-group,audit-service-group',
+          POWERTOOLS_SERVICE_NAME: 'offset-reset',
+        },
+      },
+    });
+    // The audit trail: pk = group id, sk = time#request, kept when the stack goes.
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it("may pause and resume only its groups' mappings and alter only its groups", () => {
+    const stack = testStack();
+    const reset = new OffsetReset(stack, 'OffsetReset', { cluster: MSK_IAM, entry: fixtureEntry('offset-reset'), projectRoot: FIXTURE_ROOT, groups: groups(stack) });
+    const all = statements(Template.fromStack(stack));
+    expect(all.find((s) => s.Action === 'lambda:ListEventSourceMappings')?.Resource).toBe('*');
+    const update = all.find((s) => s.Action === 'lambda:UpdateEventSourceMapping');
+    expect(update?.Condition).toEqual({
+      StringEquals: { 'lambda:FunctionArn': [{ 'Fn::GetAtt': [expect.stringMatching(/^Orders/), 'Arn'] }, { 'Fn::GetAtt': [expect.stringMatching(/^Audit/), 'Arn'] }] },
+    });
+    const groupStatement = all.find((s) => actionsOf(s).includes('kafka-cluster:AlterGroup'));
+    expect(actionsOf(groupStatement!).sort()).toEqual(['kafka-cluster:AlterGroup', 'kafka-cluster:DeleteGroup', 'kafka-cluster:DescribeGroup']);
+    expect(groupStatement?.Resource).toEqual([
+      'arn:aws:kafka:eu-west-1:111122223333:group/orders/abcd1234-0123-abcd-5678-1234abcd-1/audit-service-group',
+      'arn:aws:kafka:eu-west-1:111122223333:group/orders/abcd1234-0123-abcd-5678-1234abcd-1/order-processing-group',
+    ]);
+    expect(all.find((s) => actionsOf(s).includes('kafka-cluster:ReadData'))?.Resource).toEqual([
+      'arn:aws:kafka:eu-west-1:111122223333:topic/orders/abcd1234-0123-abcd-5678-1234abcd-1/order-events',
+      'arn:aws:kafka:eu-west-1:111122223333:topic/orders/abcd1234-0123-abcd-5678-1234abcd-1/user-events',
+    ]);
+    expect(all.find((s) => actionsOf(s).includes('dynamodb:PutItem'))?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(nagFindings(reset)).toEqual([]);
+  });
+
+  it('reads the SCRAM secret instead of using MSK IAM actions', () => {
+    const stack = testStack();
+    new OffsetReset(stack, 'OffsetReset', { cluster: MSK_SCRAM, entry: fixtureEntry('offset-reset'), projectRoot: FIXTURE_ROOT, groups: groups(stack) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SCG_KAFKA_AUTH: 'scram', SCG_KAFKA_SECRET_ARN: SECRET_ARN }) } });
+    const all = statements(template);
+    expect(all.flatMap(actionsOf).filter((a) => a.startsWith('kafka-cluster:'))).toEqual([]);
+    expect(all).toContainEqual(expect.objectContaining({ Action: 'kafka:GetBootstrapBrokers', Resource: CLUSTER_ARN }));
+  });
+
+  it('refuses to be built without groups', () => {
+    expect(() => new OffsetReset(testStack(), 'R', { cluster: MSK_IAM, entry: fixtureEntry('offset-reset'), projectRoot: FIXTURE_ROOT, groups: [] })).toThrow(/groups must not be empty/);
+  });
+});
