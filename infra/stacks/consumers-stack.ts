@@ -29,6 +29,9 @@ export class ConsumersStack extends Stack {
   constructor(scope: Construct, id: string, props: ConsumersStackProps) {
     super(scope, id, props);
     const d = props.declaration;
+    // The topics travel in the template so the local sandbox (local/sandbox) can create them
+    // on its broker from what `cdk synth` produced, without re-reading the declaration.
+    this.templateOptions.metadata = { ...this.templateOptions.metadata, 'scg:topics': d.topics.map((t) => ({ name: t.name, partitions: t.partitions })) };
     if (d.consumers.some((c) => c.idempotency !== 'off')) {
       this.idempotencyTable = new Table(this, 'Idempotency', {
         partitionKey: { name: 'pk', type: AttributeType.STRING },

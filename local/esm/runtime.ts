@@ -77,6 +77,17 @@ export class LocalRuntime {
     return this.#mappings;
   }
 
+  /** Invokes a function directly (a schedule, or `aws lambda invoke` through the control plane). */
+  async invoke(functionName: string, event: unknown): Promise<unknown> {
+    const fn = this.#functions.find((f) => f.fn.functionName === functionName);
+    if (!fn) throw new Error(`no function ${functionName}`);
+    return (await fn.invoke(event)).payload;
+  }
+
+  get functionNames(): string[] {
+    return this.#functions.map((f) => f.fn.functionName);
+  }
+
   mapping(uuid: string): MappingRunner {
     const m = this.#mappings.find((r) => r.uuid === uuid);
     if (!m) throw new Error(`no mapping ${uuid}`);

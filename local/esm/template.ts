@@ -18,6 +18,7 @@ interface Resource {
 }
 interface Template {
   Resources: Record<string, Resource>;
+  Metadata?: Record<string, Json>;
 }
 
 /** A resource the sandbox creates in the AWS emulator before the functions run. */
@@ -26,10 +27,21 @@ export type LocalResource =
   | { kind: 'queue'; logicalId: string; name: string }
   | { kind: 'bucket'; logicalId: string; name: string };
 
+/** A scheduled invocation (an `AWS::Events::Rule` with a rate expression targeting a function). */
+export interface LocalSchedule {
+  functionName: string;
+  everySeconds: number;
+  /** The rule's input, if any (the event the function receives). */
+  input: unknown;
+}
+
 export interface SynthesizedApp {
   functions: LocalFunction[];
   mappings: MappingSpec[];
   resources: LocalResource[];
+  /** Kafka topics to create: the declared ones (template metadata `scg:topics`) and `kafka://` destinations. */
+  topics: { name: string; partitions: number }[];
+  schedules: LocalSchedule[];
   /** Template values the local stack could not resolve, with where they were used. */
   warnings: string[];
 }
@@ -49,9 +61,13 @@ export interface ReadOptions {
  */
 export function readSynthesizedApp(cdkOut: string, options: ReadOptions = {}): SynthesizedApp {
   if (!existsSync(cdkOut)) throw new EsmRuntimeError(`${cdkOut} does not exist: run \`npm run synth\` first`, { code: 'ESM_NO_TEMPLATE', retriable: false });
-  const app: SynthesizedApp = { functions: [], mappings: [], resources: [], warnings: [] };
+  const app: SynthesizedApp = { functions: [], mappings: [], resources: [], topics: [], schedules: [], warnings: [] };
   const files = readdirSync(cdkOut).filter((f) => f.endsWith('.template.json'));
   for (const file of files) readTemplate(cdkOut, file.slice(0, -'.template.json'.length), JSON.parse(readFileSync(join(cdkOut, file), 'utf8')) as Template, options, app);
+  for (const m of app.mappings) {
+    const dlq = m.onFailureDestination?.startsWith('kafka://') ? m.onFailureDestination.slice('kafka://'.length) : undefined;
+    if (dlq && !app.topics.some((t) => t.name === dlq)) app.topics.push({ name: dlq, partitions: 1 });
+  }
   return app;
 }
 
@@ -59,6 +75,10 @@ function readTemplate(cdkOut: string, stack: string, template: Template, options
   const region = options.region ?? 'us-east-1';
   const account = options.accountId ?? '000000000000';
   const resources = template.Resources ?? {};
+  const declaredTopics = template.Metadata?.['scg:topics'];
+  if (Array.isArray(declaredTopics)) {
+    for (const t of declaredTopics as { name: string; partitions: number }[]) if (!app.topics.some((x) => x.name === t.name)) app.topics.push({ name: t.name, partitions: t.partitions });
+  }
   const names = new Map<string, { ref: string; arn: string }>();
   for (const [id, r] of Object.entries(resources)) {
     const p = r.Properties ?? {};
@@ -138,6 +158,19 @@ function readTemplate(cdkOut: string, stack: string, template: Template, options
       memoryMb: typeof p.MemorySize === 'number' ? p.MemorySize : 128,
       environment,
     });
+  }
+
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::Events::Rule') continue;
+    const p = r.Properties ?? {};
+    const rate = /^rate\((\d+) (minute|minutes|hour|hours|second|seconds)\)$/.exec(String(p.ScheduleExpression ?? ''));
+    if (!rate || p.State === 'DISABLED') continue;
+    const unit = rate[2]!.startsWith('hour') ? 3600 : rate[2]!.startsWith('minute') ? 60 : 1;
+    for (const target of (p.Targets as { Arn?: Json; Input?: string }[] | undefined) ?? []) {
+      const arn = target.Arn === undefined ? undefined : resolve(target.Arn, `${id}.Targets`);
+      const fn = app.functions.find((f) => f.functionArn === arn);
+      if (fn) app.schedules.push({ functionName: fn.functionName, everySeconds: Number(rate[1]) * unit, input: target.Input ? (JSON.parse(target.Input) as unknown) : {} });
+    }
   }
 
   for (const [id, r] of Object.entries(resources)) {
