@@ -20,6 +20,7 @@ export interface MappingRunnerOptions {
   readonly consumerOptions?: Record<string, unknown>;
   readonly onCommit?: (commit: CommitEvent) => void;
   readonly onInvocation?: (invocation: InvocationEvent) => void;
+  readonly assignmentStrategy?: string;
 }
 
 /** The fields `UpdateEventSourceMapping` may change locally. */
@@ -202,6 +203,7 @@ export class MappingRunner {
         ...(this.#o.consumerOptions ? { consumerOptions: this.#o.consumerOptions } : {}),
         ...(this.#o.onCommit ? { onCommit: this.#o.onCommit } : {}),
         ...(this.#o.onInvocation ? { onInvocation: this.#o.onInvocation } : {}),
+        ...(this.#o.assignmentStrategy ? { assignmentStrategy: this.#o.assignmentStrategy } : {}),
       });
       this.#pollers.push(poller);
       starting.push(poller.start());

@@ -7,6 +7,7 @@ import { type InvokeOutcome, PartitionQueues, type QueuedRecord, partitionKey } 
 import type { DiscardedRecord, OnFailureDestination } from './destination.ts';
 import type { InvokeResult } from './function-runtime.ts';
 import type { CommitEvent, InvocationEvent, MappingCounters, ResolvedMapping } from './types.ts';
+import { platformaticAssignor, platformaticOwnership } from '../../shared/assignors/platformatic.ts';
 
 interface PolledRecord extends QueuedRecord, DiscardedRecord {
   readonly message: Message<Buffer, Buffer, Buffer, Buffer>;
@@ -30,6 +31,8 @@ export interface PollerOptions {
   readonly consumerOptions?: Record<string, unknown>;
   readonly onCommit?: (commit: CommitEvent) => void;
   readonly onInvocation?: (invocation: InvocationEvent) => void;
+  /** Partition assignment strategy of the group (range, roundrobin, sticky, cooperative-sticky). @default the client's */
+  readonly assignmentStrategy?: string;
 }
 
 /** Buffered records above which fetching pauses (flow control). */
@@ -69,6 +72,9 @@ export class Poller {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 30_000,
+      // Lambda does not say how its pollers split partitions; locally the strategy is a choice,
+      // and sticky ownership travels in the member's user data (shared/assignors).
+      ...(options.assignmentStrategy ? platformaticAssignor(options.assignmentStrategy, { ownership: platformaticOwnership(() => this.#consumer) }) : {}),
       ...(options.consumerOptions ?? {}),
     });
   }

@@ -20,6 +20,8 @@ export interface LocalRuntimeOptions {
   readonly onCommit?: (commit: CommitEvent) => void;
   /** Called after each invocation is settled (benchmarks read latencies from it). */
   readonly onInvocation?: (invocation: InvocationEvent) => void;
+  /** How pollers of one mapping split its partitions: range, roundrobin, sticky or cooperative-sticky. @default the Kafka client's */
+  readonly partitionAssignmentStrategy?: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export class LocalRuntime {
         ...(options.consumerOptions ? { consumerOptions: options.consumerOptions } : {}),
         ...(options.onCommit ? { onCommit: options.onCommit } : {}),
         ...(options.onInvocation ? { onInvocation: options.onInvocation } : {}),
+        ...(options.partitionAssignmentStrategy ? { assignmentStrategy: options.partitionAssignmentStrategy } : {}),
       });
     });
     this.#controlPlane = new ControlPlane({ mappings: () => this.#mappings, functions: () => this.#functions });
