@@ -2,6 +2,7 @@ import { Producer } from '@platformatic/kafka';
 import { ControlPlane } from './control-plane.ts';
 import { FunctionRuntime, type LocalFunction } from './function-runtime.ts';
 import { MappingRunner } from './mapping-runner.ts';
+import { startMappingMetrics } from './metrics.ts';
 import type { CommitEvent, InvocationEvent, MappingSpec } from './types.ts';
 
 export interface LocalRuntimeOptions {
@@ -22,6 +23,8 @@ export interface LocalRuntimeOptions {
   readonly onInvocation?: (invocation: InvocationEvent) => void;
   /** How pollers of one mapping split its partitions: range, roundrobin, sticky or cooperative-sticky. @default the Kafka client's */
   readonly partitionAssignmentStrategy?: string;
+  /** Where Lambda-style mapping metrics (EMF lines) go, and how often. @default not emitted */
+  readonly metrics?: { readonly write: (line: string) => void; readonly intervalMs?: number };
 }
 
 /**
@@ -40,6 +43,7 @@ export class LocalRuntime {
   readonly #controlPlane: ControlPlane;
   #producer: Promise<Producer> | undefined;
   readonly #brokers: string[];
+  #metrics: { stop(): Promise<void> } | undefined;
 
   private constructor(options: LocalRuntimeOptions) {
     const log = options.log ?? (() => undefined);
@@ -68,6 +72,15 @@ export class LocalRuntime {
     const runtime = new LocalRuntime(options);
     await runtime.#controlPlane.listen(options.controlPlanePort ?? 0);
     await Promise.all(runtime.#mappings.map((m) => m.start()));
+    if (options.metrics) {
+      runtime.#metrics = startMappingMetrics({
+        brokers: runtime.#brokers,
+        mappings: () => runtime.#mappings,
+        functionName: (m) => m.mapping.functionName,
+        intervalMs: options.metrics.intervalMs ?? 60_000,
+        write: options.metrics.write,
+      });
+    }
     return runtime;
   }
 
@@ -99,6 +112,7 @@ export class LocalRuntime {
 
   /** Stops gracefully: every poller finishes its batch, commits and leaves its group. */
   async stop(): Promise<void> {
+    await this.#metrics?.stop();
     await Promise.all(this.#mappings.map((m) => m.stop()));
     await this.#controlPlane.close();
     await Promise.all(this.#functions.map((f) => f.close()));

@@ -4,13 +4,14 @@
 // Lambda API), runs scheduled functions (the lag monitor) on their schedule, optionally drives
 // demo traffic, and shows a live view. Ctrl-C stops everything, leaving no process behind.
 import { spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AwsEmulator } from '../aws/index.ts';
 import { KafkaCluster } from '../kafka/index.ts';
 import { LocalRuntime } from '../esm/index.ts';
 import { readSynthesizedApp } from '../esm/template.ts';
-import { REPO_ROOT } from '../support/paths.ts';
+import { REPO_ROOT, STATE_DIR } from '../support/paths.ts';
 import { freePort } from '../support/ports.ts';
 import { ServerlessConsumerGroupsError } from '../../shared/errors/index.ts';
 import { startDemoProducer, type DemoProducer } from './demo-producer.ts';
@@ -100,7 +101,17 @@ try {
   const lambdaPort = await freePort();
   const lambdaEndpoint = `http://127.0.0.1:${lambdaPort}`;
   const functions = app.functions.map((fn) => localizeFunction(fn, { bootstrapServers: kafka!.bootstrapServers, awsEnvironment: aws!.environment(), lambdaEndpoint }));
-  runtime = await LocalRuntime.start({ functions, mappings: app.mappings, bootstrapServers: kafka.bootstrapServers, controlPlanePort: lambdaPort, log });
+  mkdirSync(STATE_DIR, { recursive: true });
+  const metricsFile = join(STATE_DIR, 'lambda-metrics.emf.jsonl');
+  runtime = await LocalRuntime.start({
+    functions,
+    mappings: app.mappings,
+    bootstrapServers: kafka.bootstrapServers,
+    controlPlanePort: lambdaPort,
+    log,
+    // Lambda's own mapping metrics (OffsetLag, EventCount), as EMF lines in a file.
+    metrics: { write: (line) => appendFileSync(metricsFile, `${line}\n`), intervalMs: 60_000 },
+  });
 
   for (const s of app.schedules) {
     const every = (scheduleSeconds ?? s.everySeconds) * 1000;
