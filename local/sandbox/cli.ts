@@ -5,7 +5,7 @@
 // demo traffic, and shows a live view. Ctrl-C stops everything, leaving no process behind.
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AwsEmulator } from '../aws/index.ts';
 import { KafkaCluster } from '../kafka/index.ts';
@@ -82,7 +82,10 @@ process.on('SIGTERM', () => void shutdown(0));
 
 function synth(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--quiet'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    // cdk runs `node infra/app.ts` (cdk.json): this Node (24, with type stripping) must be
+    // the `node` it finds, even when the sandbox was not started through npm.
+    const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--quiet'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cdk synth failed (exit ${code}):\n${err.slice(-3000)}`))));
