@@ -91,6 +91,28 @@ describe('offset-reset executions on a real broker and the AWS emulator', () => 
     }
   });
 
+  it('refuses a consumer-protocol (KIP-848) group while its consumer runs, although DescribeGroups calls it Dead', async () => {
+    const { topic, group } = await topicWithGroup();
+    const consumer = await startConsumer(group, topic, 'kip848-consumer', { kip848: true });
+    try {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const state = (await admin.listGroups({ types: ['consumer'] })).get(group)?.state;
+        if (state === 'Stable' || state === 'STABLE') break;
+        if (Date.now() > deadline) throw new Error(`the KIP-848 consumer never became Stable (${state})`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect((await admin.describeGroups({ groups: [group] })).get(group)?.state).toBe('Dead');
+      const input = parseResetInput({ groupId: group, topics: [{ topic }], strategy: 'earliest', execute: true, pause: false, reason: 'should be refused' });
+      const result = await runReset(input, { admin, log: quiet });
+      expect(result.outcome).toBe(RESET_OUTCOME.refused);
+      expect(result.error?.message).toMatch(/KIP-848/);
+      expect(await committed(admin, group, topic, 2)).toEqual([8n, 9n]);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
   it('with pause: true and no mapping for the group in the Lambda API, refuses at once while a consumer is in it, then resets once it left', async () => {
     const { topic, group } = await topicWithGroup();
     const consumer = await startConsumer(group, topic, 'outside-lambda');

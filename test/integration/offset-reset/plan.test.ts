@@ -84,7 +84,7 @@ describe('offset-reset planning on a real broker', () => {
   });
 
   it('looks back by a duration from now', async () => {
-    // Every record is from 2023: an hour ago is after all of them.
+    // Every record is from two days ago: an hour ago is after all of them.
     expect(targets(await plan({ byDuration: 'PT1H' }))).toEqual(['0=20', '1=20', '2=20']);
     // 100,000 days ago is before all of them: the first record of each partition.
     expect(targets(await plan({ byDuration: 'P100000D' }))).toEqual(['0=0', '1=5', '2=0']);

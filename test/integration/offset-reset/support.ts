@@ -3,8 +3,11 @@
 import { Consumer, Producer, stringDeserializers, stringSerializers, type Admin } from '@platformatic/kafka';
 import { bootstrapServers, freshName } from '../support/kafka.ts';
 
-/** Base of every record timestamp: record i of a partition is at T0 + i seconds. */
-export const T0 = 1_700_000_000_000;
+/**
+ * Base of every record timestamp: record i of a partition is at T0 + i seconds. Two days
+ * ago: older than the 7-day retention and the broker would delete the records mid-test.
+ */
+export const T0 = Math.floor((Date.now() - 2 * 86_400_000) / 1_000) * 1_000;
 
 /** Produces `count` records into each partition, record i with CREATE_TIME T0 + i*1000 ms. */
 export async function produceTimed(topic: string, partitions: number, count: number): Promise<void> {
@@ -36,9 +39,13 @@ export async function committed(admin: Admin, groupId: string, topic: string, pa
 }
 
 /** A real consumer that has joined `groupId` and holds an assignment; `stop()` leaves. */
-export async function startConsumer(groupId: string, topic: string, clientId: string): Promise<{ stop(): Promise<void> }> {
-  const consumer = new Consumer({ groupId, clientId, bootstrapBrokers: bootstrapServers(), deserializers: stringDeserializers });
-  const stream = await consumer.consume({ topics: [topic], mode: 'committed', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 500 });
+export async function startConsumer(groupId: string, topic: string, clientId: string, options: { kip848?: boolean } = {}): Promise<{ stop(): Promise<void> }> {
+  const consumer = options.kip848
+    ? new Consumer({ groupId, clientId, bootstrapBrokers: bootstrapServers(), deserializers: stringDeserializers, groupProtocol: 'consumer' })
+    : new Consumer({ groupId, clientId, bootstrapBrokers: bootstrapServers(), deserializers: stringDeserializers });
+  const stream = options.kip848
+    ? await consumer.consume({ topics: [topic], mode: 'committed', autocommit: false })
+    : await consumer.consume({ topics: [topic], mode: 'committed', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 500 });
   stream.on('data', () => undefined);
   return {
     async stop() {
