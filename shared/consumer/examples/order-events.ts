@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { KafkaRecord } from '../../events/index.ts';
+import { decodeJsonPayload } from './payload.ts';
+
+/** Lifecycle states an order event reports. */
+export const ORDER_STATUSES = ['CREATED', 'PAID', 'SHIPPED', 'CANCELLED'] as const;
+
+const orderItemSchema = z.object({
+  sku: z.string().min(1).max(64),
+  quantity: z.number().int().min(1).max(10_000),
+  unitPriceCents: z.number().int().min(0),
+});
+
+/**
+ * A record of the `order-events` topic (6 partitions, keyed by `orderId` so one order's events
+ * stay in order). `z.object`, not `z.strictObject`: producers may add fields before consumers
+ * learn them, and an extra field must not turn a good order into poison.
+ *
+ * @example
+ * const order = orderEventSchema.parse({ orderId: 'o-1', customerId: 'c-1', status: 'CREATED',
+ *   items: [{ sku: 'book', quantity: 1, unitPriceCents: 1299 }], totalCents: 1299, currency: 'EUR',
+ *   occurredAt: '2026-01-01T00:00:00Z' });
+ */
+export const orderEventSchema = z
+  .object({
+    orderId: z.string().min(1).max(128),
+    customerId: z.string().min(1).max(128),
+    status: z.enum(ORDER_STATUSES),
+    items: z.array(orderItemSchema).min(1).max(1_000),
+    totalCents: z.number().int().min(0),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"'),
+    occurredAt: z.iso.datetime({ offset: true }),
+  })
+  .refine((order) => order.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0) === order.totalCents, {
+    path: ['totalCents'],
+    message: 'must equal the sum of quantity × unitPriceCents over the items',
+  });
+
+/** One order event. */
+export type OrderEvent = z.output<typeof orderEventSchema>;
+
+/**
+ * The order event of a record; an invalid one throws `PoisonRecordError`.
+ *
+ * @example
+ * const order = decodeOrderEvent(record);
+ */
+export function decodeOrderEvent(record: KafkaRecord): OrderEvent {
+  return decodeJsonPayload(record, orderEventSchema, 'valid order event');
+}

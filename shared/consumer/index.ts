@@ -1,0 +1,38 @@
+// The consumer composition: one call turns a record (or chunk) handler into a Kafka consumer
+// group Lambda handler (middy), composing shared/events (decode), shared/batch (ordering,
+// partial batch responses, dead-letter sinks) and shared/idempotency (watermarks or business
+// keys), with Powertools logging and metrics. Configuration: shared/consumer/README.md.
+export {
+  CONSUMER_DIMENSIONS,
+  CONSUMER_ENV,
+  CONSUMER_ERROR_CODES,
+  CONSUMER_METRICS,
+  DEAD_LETTER_SCHEMES,
+  DEFAULT_METRICS_NAMESPACE,
+  IDEMPOTENCY_MODES,
+  SHARED_SCG_VARIABLES,
+} from './constants.ts';
+export { kafkaConsumer } from './consumer.ts';
+export type { ConsumerHandler } from './consumer.ts';
+export { parseDeadLetterTarget } from './dead-letter.ts';
+export { readConsumerEnvironment } from './environment.ts';
+export type { ConsumerEnvironment } from './environment.ts';
+export { ConsumerConfigError, ConsumerError, IdempotencyUnavailableError } from './errors.ts';
+export { LOG_KEYS } from './logging.ts';
+export type {
+  ChunkContext,
+  ConsumerChunkHandler,
+  ConsumerLogger,
+  ConsumerMetricsOptions,
+  ConsumerRecordHandler,
+  ConsumerSettings,
+  DeadLetterTarget,
+  EmfSink,
+  IdempotencyMode,
+  IdempotencyOptions,
+  KafkaConsumerOptions,
+  LambdaContextLike,
+  LogAttributes,
+  RecordContext,
+  ResolvedIdempotency,
+} from './types.ts';

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { MAX_CHUNK_SIZE } from '../batch/index.ts';
+import { CONSUMER_ENV, IDEMPOTENCY_MODES } from './constants.ts';
+import { parseDeadLetterTarget } from './dead-letter.ts';
+import type { ConsumerEnvironment } from './environment.ts';
+import { ConsumerConfigError } from './errors.ts';
+import type { ConsumerSettings, DeadLetterTarget, IdempotencyOptions, KafkaConsumerOptions, ResolvedIdempotency } from './types.ts';
+
+const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', { message: 'expected a function' });
+const withMethods = (...methods: string[]) =>
+  z.custom((value) => typeof value === 'object' && value !== null && methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function'), {
+    message: `expected an object with ${methods.map((m) => `${m}()`).join(', ')}`,
+  });
+const mode = z.enum([IDEMPOTENCY_MODES.OFF, IDEMPOTENCY_MODES.WATERMARK, IDEMPOTENCY_MODES.KEY]);
+
+// Code options are checked as strictly as the environment: an unknown key is a typo.
+const optionsSchema = z.strictObject({
+  recordHandler: fn.optional(),
+  chunkHandler: fn.optional(),
+  chunkSize: z.number().int().min(1).max(MAX_CHUNK_SIZE).optional(),
+  groupId: z.string().regex(/^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, 'must be 1..200 of [a-zA-Z0-9-/*:_+=.@]').optional(),
+  filter: fn.optional(),
+  concurrency: z.number().int().min(1).max(1_000).optional(),
+  idempotency: z
+    .union([
+      mode,
+      z.strictObject({
+        mode: mode.optional(),
+        tableName: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
+        store: withMethods('getWatermarks', 'advanceWatermark', 'getKeys', 'acquireKey', 'completeKey', 'releaseKey').optional(),
+        key: z.union([z.string().min(1), fn]).optional(),
+        expiresAfterSeconds: z.number().int().min(1).optional(),
+      }),
+    ])
+    .optional(),
+  deadLetter: z.union([z.literal(false), z.string().min(1), withMethods('send')]).optional(),
+  reportBatchItemFailures: z.boolean().optional(),
+  logger: withMethods('debug', 'info', 'warn', 'error', 'createChild').optional(),
+  metrics: z.union([z.literal(false), z.strictObject({ namespace: z.string().min(1).max(255).optional(), sink: fn.optional() })]).optional(),
+  // Not z.record: `process.env` is an exotic object zod does not take for a plain record.
+  env: z.custom((value) => typeof value === 'object' && value !== null, { message: 'expected an object of environment variables' }).optional(),
+});
+
+/** Settings plus the variables code options overrode with a different value (worth a warning). */
+export interface ResolvedSettings {
+  readonly settings: ConsumerSettings;
+  readonly overridden: readonly string[];
+}
+
+function parseOptions(options: KafkaConsumerOptions): void {
+  const parsed = optionsSchema.safeParse(options);
+  if (parsed.success) {
+    if (Number(options.recordHandler !== undefined) + Number(options.chunkHandler !== undefined) !== 1) {
+      throw new ConsumerConfigError('options.recordHandler', 'and options.chunkHandler: give exactly one');
+    }
+    if (options.chunkSize !== undefined && options.chunkHandler === undefined) throw new ConsumerConfigError('options.chunkSize', 'needs a chunkHandler');
+    return;
+  }
+  const issue = parsed.error.issues[0];
+  const path = ['options', ...(issue?.path ?? []).map(String)].join('.');
+  if (issue?.code === 'unrecognized_keys') {
+    throw new ConsumerConfigError(`${path}.${issue.keys.join(', ')}`, 'is not an option', { cause: parsed.error });
+  }
+  throw new ConsumerConfigError(path, issue?.message ?? 'is invalid', { cause: parsed.error });
+}
+
+function resolveIdempotency(options: KafkaConsumerOptions, env: ConsumerEnvironment, overridden: string[]): ResolvedIdempotency {
+  const code: IdempotencyOptions = typeof options.idempotency === 'string' ? { mode: options.idempotency } : (options.idempotency ?? {});
+  const note = (variable: string, envValue: unknown, codeValue: unknown): void => {
+    if (envValue !== undefined && codeValue !== undefined && envValue !== codeValue) overridden.push(variable);
+  };
+  note(CONSUMER_ENV.IDEMPOTENCY, env.idempotency, code.mode);
+  note(CONSUMER_ENV.IDEMPOTENCY_TABLE, env.idempotencyTable, code.tableName);
+  note(CONSUMER_ENV.IDEMPOTENCY_KEY, env.idempotencyKey, code.key);
+  note(CONSUMER_ENV.IDEMPOTENCY_TTL_SECONDS, env.idempotencyTtlSeconds, code.expiresAfterSeconds);
+
+  const tableName = code.tableName ?? env.idempotencyTable;
+  const store = code.store;
+  const modeSetting = code.mode !== undefined ? 'options.idempotency.mode' : CONSUMER_ENV.IDEMPOTENCY;
+  const resolved = code.mode ?? env.idempotency ?? (tableName !== undefined || store !== undefined ? IDEMPOTENCY_MODES.WATERMARK : IDEMPOTENCY_MODES.OFF);
+  const key = code.key ?? env.idempotencyKey;
+  const keySetting = code.key !== undefined ? 'options.idempotency.key' : CONSUMER_ENV.IDEMPOTENCY_KEY;
+  const ttl = code.expiresAfterSeconds ?? env.idempotencyTtlSeconds;
+  const ttlSetting = code.expiresAfterSeconds !== undefined ? 'options.idempotency.expiresAfterSeconds' : CONSUMER_ENV.IDEMPOTENCY_TTL_SECONDS;
+
+  if (resolved === IDEMPOTENCY_MODES.OFF) return { mode: 'off' };
+  if (tableName === undefined && store === undefined) {
+    throw new ConsumerConfigError(CONSUMER_ENV.IDEMPOTENCY_TABLE, `is required when ${modeSetting} is "${resolved}" (or pass options.idempotency.store)`);
+  }
+  const where = { ...(tableName === undefined ? {} : { tableName }), ...(store === undefined ? {} : { store }) };
+  if (resolved === IDEMPOTENCY_MODES.WATERMARK) {
+    if (key !== undefined) throw new ConsumerConfigError(keySetting, `only applies when ${modeSetting} is "key" (it is "watermark")`);
+    if (ttl !== undefined) throw new ConsumerConfigError(ttlSetting, `only applies when ${modeSetting} is "key" (watermarks never expire)`);
+    if (tableName !== undefined && store !== undefined) throw new ConsumerConfigError('options.idempotency.store', 'and a table name were both given: choose one');
+    return { mode: 'watermark', ...where };
+  }
+  if (key === undefined) {
+    throw new ConsumerConfigError(CONSUMER_ENV.IDEMPOTENCY_KEY, `is required when ${modeSetting} is "key": a dotted path into the JSON value (e.g. "userId") or options.idempotency.key`);
+  }
+  if (options.chunkHandler !== undefined) {
+    throw new ConsumerConfigError(modeSetting, 'is "key", which runs per record: use a recordHandler, or "watermark" with a chunkHandler');
+  }
+  if (tableName !== undefined && store !== undefined) throw new ConsumerConfigError('options.idempotency.store', 'and a table name were both given: choose one');
+  return { mode: 'key', ...where, key, ...(ttl === undefined ? {} : { expiresAfterSeconds: ttl }) };
+}
+
+function resolveDeadLetter(option: KafkaConsumerOptions['deadLetter'], env: ConsumerEnvironment, overridden: string[]): DeadLetterTarget | undefined {
+  if (option !== undefined && env.deadLetter !== undefined) overridden.push(CONSUMER_ENV.DEAD_LETTER);
+  if (option === false) return undefined;
+  if (typeof option === 'string') return parseDeadLetterTarget(option, 'options.deadLetter');
+  if (option !== undefined) return { kind: 'sink', sink: option };
+  return env.deadLetter;
+}
+
+/**
+ * Merges code options over the environment (code wins) and checks the combination.
+ *
+ * @throws ConsumerConfigError naming the variable or option at fault.
+ * @example
+ * const { settings } = resolveSettings({ recordHandler }, readConsumerEnvironment(process.env));
+ */
+export function resolveSettings(options: KafkaConsumerOptions, env: ConsumerEnvironment): ResolvedSettings {
+  parseOptions(options);
+  const overridden: string[] = [];
+  const groupId = options.groupId ?? env.groupId;
+  if (groupId === undefined) throw new ConsumerConfigError(CONSUMER_ENV.GROUP_ID, 'is required: the Kafka consumer group id of the event source mapping');
+  if (options.groupId !== undefined && env.groupId !== undefined && options.groupId !== env.groupId) overridden.push(CONSUMER_ENV.GROUP_ID);
+  if (options.recordHandler !== undefined && env.chunkSize !== undefined) {
+    throw new ConsumerConfigError(CONSUMER_ENV.CHUNK_SIZE, 'only applies to a chunkHandler; this consumer has a recordHandler');
+  }
+  if (options.concurrency !== undefined && env.concurrency !== undefined) overridden.push(CONSUMER_ENV.CONCURRENCY);
+  if (options.chunkSize !== undefined && env.chunkSize !== undefined) overridden.push(CONSUMER_ENV.CHUNK_SIZE);
+  if (options.reportBatchItemFailures !== undefined && env.reportBatchItemFailures !== undefined && options.reportBatchItemFailures !== env.reportBatchItemFailures) {
+    overridden.push(CONSUMER_ENV.REPORT_BATCH_ITEM_FAILURES);
+  }
+  const idempotency = resolveIdempotency(options, env, overridden);
+  const deadLetter = resolveDeadLetter(options.deadLetter, env, overridden);
+  const metricsNamespace = options.metrics === false || options.metrics?.namespace === undefined ? env.metricsNamespace : options.metrics.namespace;
+  return {
+    settings: {
+      groupId,
+      idempotency,
+      deadLetter,
+      concurrency: options.concurrency ?? env.concurrency,
+      chunkSize: options.chunkHandler === undefined ? undefined : (options.chunkSize ?? env.chunkSize),
+      reportBatchItemFailures: options.reportBatchItemFailures ?? env.reportBatchItemFailures ?? false,
+      metricsNamespace,
+      serviceName: env.serviceName ?? groupId,
+    },
+    overridden,
+  };
+}
