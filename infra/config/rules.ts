@@ -144,4 +144,12 @@ function checkConsumer(c: ConsumerDeclaration, at: string, partitions: ReadonlyM
       error(`${at}.environment.${key}`, 'is reserved (SCG_*, POWERTOOLS_* are set by the app; AWS_* by Lambda)');
     }
   }
+  const tableEnvs = new Set<string>();
+  c.tables.forEach((t, i) => {
+    if (/^(SCG_|POWERTOOLS_|AWS_)/.test(t.env)) error(`${at}.tables[${i}].env`, 'is reserved (SCG_*, POWERTOOLS_*, AWS_*)');
+    if (t.env in c.environment) error(`${at}.tables[${i}].env`, `${t.env} is also set in environment`);
+    if (tableEnvs.has(t.env)) error(`${at}.tables[${i}].env`, `${t.env} names two tables`);
+    tableEnvs.add(t.env);
+    if (t.sortKey !== undefined && t.sortKey.name === t.partitionKey.name) error(`${at}.tables[${i}].sortKey.name`, 'must differ from partitionKey.name');
+  });
 }

@@ -93,7 +93,10 @@ export function seedScenario(cluster: ClusterInput, alarmEmail?: string): Declar
         onFailure: { type: 'kafka', topic: 'kafka://order-events-dlq' },
         alarms: { maxOffsetLag: 1000, maxTimeLagSeconds: 300, status: 'ERR' },
         autoscaling: { scaleUpLag: 1000, scaleDownLag: 100, minPollers: 1, maxPollers: 6, cooldownSeconds: 300, step: 1 },
-        idempotency: 'key',
+        // Orders are written in chunks keyed by order id (a repeated put is harmless); the
+        // watermark skips whole replayed batches with one read per partition.
+        idempotency: 'watermark',
+        tables: [{ env: 'ORDERS_TABLE', partitionKey: { name: 'pk', type: 'S' } }],
       },
       {
         // E-mail: side effects must not repeat (business-key idempotency); small
@@ -107,6 +110,7 @@ export function seedScenario(cluster: ClusterInput, alarmEmail?: string): Declar
         onFailure: { type: 'sqs', retentionDays: 14 },
         alarms: { maxTimeLagSeconds: 120, status: 'WARN' },
         idempotency: 'key',
+        tables: [{ env: 'EMAIL_OUTBOX_TABLE', partitionKey: { name: 'pk', type: 'S' } }],
       },
       {
         // Analytics: large batches, partial batch responses, failed invocations
@@ -124,6 +128,7 @@ export function seedScenario(cluster: ClusterInput, alarmEmail?: string): Declar
         onFailure: { type: 's3', expireAfterDays: 30 },
         alarms: { maxOffsetLag: 10_000 },
         idempotency: 'watermark',
+        tables: [{ env: 'ANALYTICS_TABLE', partitionKey: { name: 'pk', type: 'S' } }],
       },
       {
         // Audit: reads everything from the beginning, exactly-once effect per offset.
@@ -134,7 +139,10 @@ export function seedScenario(cluster: ClusterInput, alarmEmail?: string): Declar
         batchSize: 500,
         startingPosition: 'TRIM_HORIZON',
         alarms: { maxOffsetLag: 5000, status: 'ERR' },
+        // Each audit item is keyed by topic-partition and offset: naturally idempotent; the
+        // watermark only saves the repeated writes.
         idempotency: 'watermark',
+        tables: [{ env: 'AUDIT_TABLE', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'N' } }],
       },
     ],
     monitoring: { perPartitionMetrics: false, ...(alarmEmail === undefined ? {} : { alarmEmail }) },

@@ -121,6 +121,19 @@ export const AutoscalingSchema = z.strictObject({
   step: intIn(1, 100).default(1),
 });
 
+const KeyAttributeSchema = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z0-9_.-]{1,255}$/, 'must be a DynamoDB attribute name'),
+  type: z.enum(['S', 'N', 'B']).default('S'),
+});
+
+/** A DynamoDB table the function owns (on-demand), its name handed over in `env`. */
+export const ConsumerTableSchema = z.strictObject({
+  /** Environment variable that carries the table name, e.g. `ORDERS_TABLE`. */
+  env: z.string().regex(ENV_KEY, 'must be an environment variable name'),
+  partitionKey: KeyAttributeSchema,
+  sortKey: KeyAttributeSchema.optional(),
+});
+
 export const ConsumerSchema = z.strictObject({
   /** Short name: construct ids, function description, `POWERTOOLS_SERVICE_NAME`. */
   name: z.string().regex(NAME, 'must be lower-case kebab-case, 1..40 chars, starting with a letter'),
@@ -155,6 +168,8 @@ export const ConsumerSchema = z.strictObject({
   autoscaling: AutoscalingSchema.optional(),
   idempotency: z.enum(['off', 'watermark', 'key']).default('watermark'),
   environment: z.record(z.string().regex(ENV_KEY, 'must be an environment variable name'), z.string()).default({}),
+  /** Tables the function reads and writes (created, granted, named in their `env` variable). */
+  tables: z.array(ConsumerTableSchema).max(10, 'must have at most 10 tables').default([]),
   memorySizeMb: intIn(128, 10_240).default(512),
   /** Lambda allows at most 14 minutes for Kafka event sources. */
   timeoutSeconds: intIn(1, 840).default(60),

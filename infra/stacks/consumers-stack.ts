@@ -29,6 +29,7 @@ export class ConsumersStack extends Stack {
   constructor(scope: Construct, id: string, props: ConsumersStackProps) {
     super(scope, id, props);
     const d = props.declaration;
+    const projectRoot = props.projectRoot;
     // The topics travel in the template so the local sandbox (local/sandbox) can create them
     // on its broker from what `cdk synth` produced, without re-reading the declaration.
     this.templateOptions.metadata = { ...this.templateOptions.metadata, 'scg:topics': d.topics.map((t) => ({ name: t.name, partitions: t.partitions })) };
@@ -46,9 +47,30 @@ export class ConsumersStack extends Stack {
     // cluster's network themselves, and consumer functions need no VPC (Lambda hands
     // them the records).
     const clusterVpc = d.cluster.type === 'self-managed' && d.cluster.vpc !== undefined ? importVpcPlacement(this, 'KafkaVpc', d.cluster.vpc) : undefined;
-    this.groups = d.consumers.map(
-      (c) => new ConsumerGroupFunction(this, pascal(c.name), consumerProps(d, c, props.projectRoot, clusterVpc, this.idempotencyTable)),
-    );
+    this.groups = d.consumers.map((c) => {
+      // The function's own tables: created here, named in the variable the handler reads,
+      // read/write granted to this function only.
+      const tables = c.tables.map(
+        (t) =>
+          [
+            t,
+            new Table(this, `${pascal(c.name)}${pascal(t.env.toLowerCase().replace(/_/g, '-'))}`, {
+              partitionKey: { name: t.partitionKey.name, type: t.partitionKey.type as AttributeType },
+              ...(t.sortKey === undefined ? {} : { sortKey: { name: t.sortKey.name, type: t.sortKey.type as AttributeType } }),
+              billingMode: BillingMode.PAY_PER_REQUEST,
+              pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+              removalPolicy: RemovalPolicy.RETAIN,
+            }),
+          ] as const,
+      );
+      const props = consumerProps(d, c, projectRoot, clusterVpc, this.idempotencyTable);
+      const group = new ConsumerGroupFunction(this, pascal(c.name), {
+        ...props,
+        environment: { ...props.environment, ...Object.fromEntries(tables.map(([t, table]) => [t.env, table.tableName])) },
+      });
+      for (const [, table] of tables) table.grantReadWriteData(group.function);
+      return group;
+    });
   }
 }
 

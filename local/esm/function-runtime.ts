@@ -110,6 +110,7 @@ export class FunctionRuntime {
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.fn.memoryMb),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         ...this.fn.environment,
       },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, this.fn.memoryMb) },

@@ -37,6 +37,31 @@ describe('the seed scenario app', () => {
     });
   });
 
+  it('creates each function’s own tables, names them in its environment and grants only that function', () => {
+    const { consumers } = build();
+    const template = Template.fromStack(consumers);
+    template.resourceCountIs('AWS::DynamoDB::Table', 5); // idempotency + one per function
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'sk', AttributeType: 'N' }]),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SCG_GROUP_ID: 'order-processing-group', ORDERS_TABLE: { Ref: Match.stringLikeRegexp('^OrderProcessingOrdersTable') } }) },
+    });
+    const ordersPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes('OrderProcessingOrdersTable'));
+    expect(ordersPolicies).toHaveLength(1);
+    expect(JSON.stringify(ordersPolicies[0])).toContain('OrderProcessingHandler');
+  });
+
+  it('rejects a table variable that collides with a reserved or declared one, naming the field', () => {
+    const declaration = seedScenario(MSK_IAM);
+    declaration.consumers[0] = { ...declaration.consumers[0]!, tables: [{ env: 'SCG_ORDERS', partitionKey: { name: 'pk' } }] };
+    expect(() => parseDeclaration(declaration)).toThrow(/consumers\[0\]\.tables\[0\]\.env: is reserved/);
+  });
+
   it('puts the monitor, the reset function and the dashboard in the operations stack', () => {
     const { operations } = build();
     const template = Template.fromStack(operations);
