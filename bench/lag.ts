@@ -1,0 +1,277 @@
+// `npm run bench -- lag [--groups N] [--topics N] [--partitions N] [--runs N]`
+//
+// One lag monitor cycle over 200 groups × 50 topics × 12 partitions on a local 1-node
+// Kafka, against, in the same run and on the same data:
+//   (a) the kafkajs way: listGroups, then one admin.fetchOffsets per group and one
+//       admin.fetchTopicOffsets per topic (sequential, as in a monitoring loop, and all
+//       at once with Promise.all, the stronger baseline);
+//   (b) Apache Kafka's kafka-consumer-groups.sh --describe --all-groups, from the same
+//       jars as the broker, with and without JVM start (the same class run with --version).
+// Every approach's total lag is printed too: they must agree, or the timing means nothing.
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
+import kafkajs from 'kafkajs';
+import { KafkaCluster, resolveKafkaDistribution } from '../local/kafka/index.ts';
+import { mapWithConcurrency } from '../shared/lag/batching.ts';
+import { InMemoryLagStateStore, KafkaRequestCounter, LagMonitor, collectLag } from '../shared/lag/index.ts';
+
+const TARGET_VS_KAFKAJS = 10;
+
+interface Measure {
+  coldMs: number;
+  warmMs: number;
+  requests: number;
+  totalLag: bigint;
+  emfDocuments?: number;
+}
+
+/** One way of computing the lag of every group; `cycle` returns the total lag and the requests it sent. */
+interface Approach {
+  readonly name: string;
+  open(): Promise<void>;
+  cycle(): Promise<{ totalLag: bigint; requests: number; emfDocuments?: number }>;
+  close(): Promise<void>;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+/**
+ * Cold: open + first cycle of each approach. Warm: `runs` rounds in which every approach
+ * runs one cycle, in rotating order, so that broker load and machine noise hit all alike.
+ */
+async function measureAll(approaches: Approach[], runs: number): Promise<Measure[]> {
+  const cold: number[] = [];
+  for (const a of approaches) {
+    const started = performance.now();
+    await a.open();
+    await a.cycle();
+    cold.push(performance.now() - started);
+  }
+  const warm = approaches.map(() => [] as number[]);
+  const last: Array<{ totalLag: bigint; requests: number; emfDocuments?: number }> = approaches.map(() => ({ totalLag: 0n, requests: 0 }));
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < approaches.length; k++) {
+      const i = (k + round) % approaches.length;
+      const started = performance.now();
+      last[i] = await approaches[i]!.cycle();
+      warm[i]!.push(performance.now() - started);
+    }
+  }
+  for (const a of approaches) await a.close();
+  return approaches.map((_, i) => ({ coldMs: cold[i]!, warmMs: median(warm[i]!), ...last[i]! }));
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { groups: { type: 'string', default: '200' }, topics: { type: 'string', default: '50' }, partitions: { type: 'string', default: '12' }, runs: { type: 'string', default: '9' } },
+  });
+  const groupCount = Number(values.groups);
+  const topicCount = Number(values.topics);
+  const partitions = Number(values.partitions);
+  const runs = Number(values.runs);
+  const log = (line: string): void => console.log(line);
+
+  const cluster = await KafkaCluster.start({ nodes: 1 });
+  try {
+    const setupStarted = performance.now();
+    const { topics, groups } = await setup(cluster.brokers, groupCount, topicCount, partitions);
+    log(`setup: ${topicCount} topics × ${partitions} partitions, ${groupCount} groups with committed offsets (${Math.round(performance.now() - setupStarted)} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the broker settle after the burst of writes
+
+    const [ours, collectOnly, sequential, concurrent] = (await measureAll(
+      [oursApproach(cluster.brokers), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
+      runs,
+    )) as [Measure, Measure, Measure, Measure];
+    const tool = await measureConsumerGroupsCommand(cluster.bootstrapServers, Math.min(runs, 3));
+
+    const fmt = (n: number): string => n.toFixed(0).padStart(9);
+    const row = (name: string, cold: number | string, warm: number | string, requests: number | string, lag: bigint | string): string =>
+      `${name.padEnd(58)}${typeof cold === 'number' ? fmt(cold) : cold.padStart(9)}${typeof warm === 'number' ? fmt(warm) : warm.padStart(11)}${String(requests).padStart(10)}${String(lag).padStart(12)}`;
+    log('');
+    log(`${'approach'.padEnd(58)}${'cold ms'.padStart(9)}${'warm ms'.padStart(11)}${'requests'.padStart(10)}${'total lag'.padStart(12)}`);
+    log(row('ours: LagMonitor.runCycle (full cycle, in-memory state)', ours.coldMs, ours.warmMs, ours.requests, ours.totalLag));
+    log(row('ours: collectLag + partition lag only (what (a) computes)', collectOnly.coldMs, collectOnly.warmMs, collectOnly.requests, collectOnly.totalLag));
+    log(row('(a) kafkajs, sequential', sequential.coldMs, sequential.warmMs, sequential.requests, sequential.totalLag));
+    log(row('(a) kafkajs, concurrent (Promise.all)', concurrent.coldMs, concurrent.warmMs, concurrent.requests, concurrent.totalLag));
+    log(row('(b) kafka-consumer-groups.sh --describe --all-groups', tool.totalMs, '-', 'n/a', tool.totalLag));
+    log(row('    JVM start (same class, --version)', tool.jvmMs, '-', '-', '-'));
+    log(row('    without JVM start', tool.totalMs - tool.jvmMs, '-', 'n/a', '-'));
+    log('');
+    log('cold = first cycle of a new client (connections included); warm = median of the next runs on the same client.');
+    log(`The full cycle also evaluates Burrow statuses, time lag, hot partitions and rebalances, and writes ${ours.emfDocuments} EMF documents (discarded).`);
+    log('requests: Kafka requests of one warm cycle (ours: the client\'s diagnostics channel, every frame sent;');
+    log('kafkajs: its admin.network.request events). The Java tool\'s requests are not observable from here.');
+
+    const agree = [collectOnly, sequential, concurrent].every((m) => m.totalLag === ours.totalLag) && tool.totalLag === ours.totalLag;
+    const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
+    const line = (label: string, ratio: number, ok: boolean): string => `  ${`${label}: ${ratio.toFixed(1)}×`.padEnd(76, '.')} ${verdict(ok)}`;
+    const vsSequential = sequential.warmMs / ours.warmMs;
+    const vsConcurrent = concurrent.warmMs / ours.warmMs;
+    const collectVsConcurrent = concurrent.warmMs / collectOnly.warmMs;
+    const collectVsSequential = sequential.warmMs / collectOnly.warmMs;
+    const vsTool = (tool.totalMs - tool.jvmMs) / ours.coldMs;
+    log('');
+    log('targets (computed from this run):');
+    log(`  ${'all approaches report the same total lag'.padEnd(76, '.')} ${verdict(agree)}`);
+    log(line(`≥ ${TARGET_VS_KAFKAJS}× faster than (a) the kafkajs way (one call per group/topic), warm`, vsSequential, vsSequential >= TARGET_VS_KAFKAJS));
+    log(line(`  same, collection only`, collectVsSequential, collectVsSequential >= TARGET_VS_KAFKAJS));
+    log(line(`≥ ${TARGET_VS_KAFKAJS}× faster than (a) run all at once (Promise.all), warm`, vsConcurrent, vsConcurrent >= TARGET_VS_KAFKAJS));
+    log(line(`  same, collection only`, collectVsConcurrent, collectVsConcurrent >= TARGET_VS_KAFKAJS));
+    log(line('faster than (b) without JVM start (ours cold)', vsTool, vsTool > 1));
+    log(line('faster than (b) with JVM start (ours cold)', tool.totalMs / ours.coldMs, tool.totalMs > ours.coldMs));
+    log(`  requests per cycle: ours ${ours.requests}, (a) ${sequential.requests}`);
+    log(`topics: ${topics.length}, groups: ${groups.length}`);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** One createTopics call, one produce call, one alterConsumerGroupOffsets per group (20 in flight). */
+async function setup(brokers: string[], groupCount: number, topicCount: number, partitions: number): Promise<{ topics: string[]; groups: string[] }> {
+  const admin = new Admin({ clientId: 'bench-setup', bootstrapBrokers: brokers });
+  const producer = new Producer({ clientId: 'bench-producer', bootstrapBrokers: brokers, serializers: stringSerializers });
+  const topics = Array.from({ length: topicCount }, (_, i) => `bench-topic-${String(i).padStart(3, '0')}`);
+  const groups = Array.from({ length: groupCount }, (_, i) => `bench-group-${String(i).padStart(4, '0')}`);
+  try {
+    await admin.createTopics({ topics, partitions, replicas: 1 });
+    const records = 20;
+    // Leaders of freshly created partitions take a moment to be elected: retry the produce.
+    await retry(() => producer.send({
+      messages: topics.flatMap((topic) => Array.from({ length: partitions * records }, (_, i) => ({ topic, partition: i % partitions, value: 'x' }))),
+    }));
+    await mapWithConcurrency(groups, 20, async (groupId, g) => {
+      const mine = [g % topicCount, (g + 17) % topicCount, (g + 33) % topicCount].map((t) => topics[t]!);
+      await admin.alterConsumerGroupOffsets({
+        groupId,
+        topics: [...new Set(mine)].map((name) => ({ name, partitionOffsets: Array.from({ length: partitions }, (_, partition) => ({ partition, offset: BigInt((g + partition) % (records + 1)) })) })),
+      });
+    });
+  } finally {
+    await producer.close();
+    await admin.close();
+  }
+  return { topics, groups };
+}
+
+async function retry<T>(fn: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+function collectOnlyApproach(brokers: string[]): Approach {
+  const admin = new Admin({ clientId: 'bench-collect', bootstrapBrokers: brokers });
+  const counter = new KafkaRequestCounter(admin);
+  return {
+    name: 'collect only',
+    open: async () => undefined,
+    async cycle() {
+      counter.reset();
+      counter.start();
+      try {
+        const collection = await collectLag(admin);
+        let totalLag = 0n;
+        for (const g of collection.groups) {
+          for (const p of g.partitions) if (p.committedOffset !== null && p.logEndOffset !== null && p.logEndOffset > p.committedOffset) totalLag += p.logEndOffset - p.committedOffset;
+        }
+        return { totalLag, requests: counter.snapshot().total };
+      } finally {
+        counter.stop();
+      }
+    },
+    close: () => admin.close(),
+  };
+}
+
+function oursApproach(brokers: string[]): Approach {
+  const admin = new Admin({ clientId: 'bench-ours', bootstrapBrokers: brokers });
+  // EMF is serialized by Powertools as in Lambda, then discarded instead of written to stdout.
+  const monitor = new LagMonitor({ admin, store: new InMemoryLagStateStore(), emfSink: () => undefined }, { summaryPartitions: false });
+  return {
+    name: 'ours',
+    open: async () => undefined,
+    async cycle() {
+      const { groups, summary } = await monitor.runCycle();
+      return { totalLag: groups.reduce((sum, g) => sum + g.totalLag, 0n), requests: summary.kafkaRequests.total, emfDocuments: summary.metricsDocuments };
+    },
+    close: () => admin.close(),
+  };
+}
+
+function kafkajsApproach(brokers: string[], concurrent: boolean): Approach {
+  const kafka = new kafkajs.Kafka({ clientId: 'bench-kafkajs', brokers, logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  let requests = 0;
+  admin.on(admin.events.REQUEST, () => void requests++);
+  const each = async <T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> => {
+    if (concurrent) return Promise.all(items.map(fn));
+    const out: R[] = [];
+    for (const item of items) out.push(await fn(item));
+    return out;
+  };
+  return {
+    name: concurrent ? 'kafkajs concurrent' : 'kafkajs sequential',
+    open: () => admin.connect(),
+    async cycle() {
+      const before = requests;
+      const { groups } = await admin.listGroups();
+      const committed = await each(groups, async (g) => ({ groupId: g.groupId, topics: await admin.fetchOffsets({ groupId: g.groupId }) }));
+      const topicNames = [...new Set(committed.flatMap((c) => c.topics.map((t) => t.topic)))];
+      const ends = new Map((await each(topicNames, async (t) => [t, await admin.fetchTopicOffsets(t)] as const)).map(([t, offsets]) => [t, new Map(offsets.map((o) => [o.partition, BigInt(o.high)]))]));
+      let totalLag = 0n;
+      for (const c of committed) {
+        for (const t of c.topics) {
+          for (const p of t.partitions) {
+            const offset = BigInt(p.offset);
+            const end = ends.get(t.topic)?.get(p.partition);
+            if (offset >= 0n && end !== undefined && end > offset) totalLag += end - offset;
+          }
+        }
+      }
+      return { totalLag, requests: requests - before };
+    },
+    close: () => admin.disconnect(),
+  };
+}
+
+async function measureConsumerGroupsCommand(bootstrap: string, runs: number): Promise<{ totalMs: number; jvmMs: number; totalLag: bigint }> {
+  const dist = await resolveKafkaDistribution();
+  const java = (args: string[]): { ms: number; stdout: string } => {
+    const started = performance.now();
+    const result = spawnSync('java', [`-Dlog4j2.configurationFile=${dist.log4jConfig}`, '-cp', dist.classpath, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ...args], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const ms = performance.now() - started;
+    if (result.status !== 0) throw new Error(`ConsumerGroupCommand ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    return { ms, stdout: result.stdout };
+  };
+  const totals: number[] = [];
+  const jvm: number[] = [];
+  let stdout = '';
+  for (let i = 0; i < runs; i++) {
+    const describe = java(['--bootstrap-server', bootstrap, '--describe', '--all-groups']);
+    totals.push(describe.ms);
+    stdout = describe.stdout;
+    jvm.push(java(['--version']).ms);
+  }
+  // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID
+  let totalLag = 0n;
+  for (const line of stdout.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length >= 6 && /^\d+$/.test(cols[2]!) && /^\d+$/.test(cols[5]!)) totalLag += BigInt(cols[5]!);
+  }
+  return { totalMs: median(totals), jvmMs: median(jvm), totalLag };
+}

@@ -1,0 +1,180 @@
+import { GROUP_STATUS, LAG_DEFAULTS, PARTITION_STATUS } from './constants.ts';
+import type { GroupStatus, PartitionStatus } from './constants.ts';
+import type { CommitObservation, OffsetTimePoint } from './types.ts';
+
+/**
+ * Burrow's consumer lag evaluation rules
+ * (https://github.com/linkedin/Burrow/wiki/Consumer-Lag-Evaluation-Rules, and
+ * `core/internal/evaluator/caching.go`), adapted to a monitor that polls.
+ *
+ * Burrow reads every commit from `__consumer_offsets`; we read the committed offset once
+ * per cycle with OffsetFetch, which returns neither the commit time nor whether the same
+ * offset was committed again. So the window holds one observation per cycle, and:
+ * - "time of the last commit" is when the current offset was first observed;
+ * - Burrow's STALL (the consumer keeps committing the same offset) and STOP (it stopped
+ *   committing) look identical through OffsetFetch. Group membership tells them apart:
+ *   a partition assigned to a live member that does not move is STALL (the consumer is
+ *   there but stuck, e.g. a Lambda batch failing over and over); a partition nobody owns
+ *   (group Empty, mapping disabled) is STOP.
+ */
+
+/** Options of the commit window. */
+export interface CommitWindowOptions {
+  /** Observations kept per partition (Burrow's `intervals`). @default 10 */
+  readonly size?: number;
+  /** An observation closer than this to the previous one replaces it (Burrow's `min-distance`). @default 1000 */
+  readonly minDistanceMs?: number;
+}
+
+/**
+ * Appends an observation to a commit window (oldest first), merging it into the last one
+ * when closer than `minDistanceMs`, and dropping the oldest beyond `size`. Observations
+ * older than the last one are ignored (a retried invocation with an old clock).
+ *
+ * @example
+ * const window = recordObservation([], { offset: 10n, lag: 5n, timeMs: 60_000 });
+ */
+export function recordObservation(
+  window: readonly CommitObservation[],
+  observation: CommitObservation,
+  options: CommitWindowOptions = {},
+): CommitObservation[] {
+  const size = options.size ?? LAG_DEFAULTS.burrowWindow;
+  const minDistanceMs = options.minDistanceMs ?? LAG_DEFAULTS.minCommitDistanceMs;
+  const last = window.at(-1);
+  if (last !== undefined && observation.timeMs < last.timeMs) return [...window];
+  const next = last !== undefined && observation.timeMs - last.timeMs < minDistanceMs ? [...window.slice(0, -1), observation] : [...window, observation];
+  return next.length > size ? next.slice(next.length - size) : next;
+}
+
+/** Input of {@link evaluatePartitionStatus}. */
+export interface PartitionStatusInput {
+  /** Observations, oldest first; the newest is this cycle's. */
+  readonly window: readonly CommitObservation[];
+  /** Lag now (computed at evaluation time, so a stopped consumer's lag keeps growing). `null` = unknown. */
+  readonly currentLag: bigint | null;
+  readonly nowMs: number;
+  /**
+   * Whether a live member owns the partition (see the module comment); `null` when the
+   * group could not be described this cycle: then neither STOP nor STALL is claimed.
+   */
+  readonly consumerActive: boolean | null;
+  /** Recent log end offset samples of the partition (Burrow's broker offsets). */
+  readonly recentLogEndOffsets: readonly OffsetTimePoint[];
+  /** Current lag at or below which the partition is OK. @default 0n */
+  readonly allowedLag?: bigint;
+  /** Window size, for `complete`. @default 10 */
+  readonly windowSize?: number;
+}
+
+/** A partition's Burrow status. */
+export interface PartitionStatusResult {
+  readonly status: PartitionStatus;
+  /** Observations in the window / window size, in [0, 1]. */
+  readonly complete: number;
+}
+
+/**
+ * Burrow's partition rules, in Burrow's order:
+ * 1. current lag ≤ allowed lag → OK;
+ * 2. STOP: the time since the last commit is greater than the window's span (last −
+ *    first commit), the consumer was not caught up recently (no recent log end offset ≤
+ *    the last commit), and nobody owns the partition;
+ * 3. only if every observation in the window had lag:
+ *    REWIND if the offset went backwards and has not recovered (it is still below the
+ *    highest offset committed before the drop), STALL if the offset never moved while a
+ *    member owns the partition, WARN if the lag never decreased;
+ * 4. otherwise OK.
+ * STALL and WARN need two observations: one proves no trend (Burrow calls a single
+ * commit with lag STALL, which would alarm on every cold start).
+ *
+ * @example
+ * evaluatePartitionStatus({ window, currentLag: 120n, nowMs, consumerActive: false, recentLogEndOffsets: [] });
+ */
+export function evaluatePartitionStatus(input: PartitionStatusInput): PartitionStatusResult {
+  const { window, currentLag, nowMs, consumerActive } = input;
+  const windowSize = input.windowSize ?? LAG_DEFAULTS.burrowWindow;
+  const complete = Math.min(1, window.length / windowSize);
+  const ok = { status: PARTITION_STATUS.ok, complete };
+  if (window.length === 0 || currentLag === null) return ok;
+  if (currentLag <= (input.allowedLag ?? LAG_DEFAULTS.allowedLag)) return ok;
+
+  if (consumerActive === false && isStopped(window, nowMs) && !wasRecentlyCaughtUp(window, input.recentLogEndOffsets)) {
+    return { status: PARTITION_STATUS.stop, complete };
+  }
+  if (isLagAlwaysNonZero(window)) {
+    if (hasUnrecoveredRewind(window)) return { status: PARTITION_STATUS.rewind, complete };
+    if (window.length >= 2 && consumerActive === true && neverMoved(window)) return { status: PARTITION_STATUS.stall, complete };
+    if (window.length >= 2 && lagNeverDecreased(window)) return { status: PARTITION_STATUS.warn, complete };
+  }
+  return ok;
+}
+
+/** When the newest committed offset was first observed (start of the final run of equal offsets). */
+export function lastCommitTimeMs(window: readonly CommitObservation[]): number {
+  let index = window.length - 1;
+  const offset = window[index]!.offset;
+  while (index > 0 && window[index - 1]!.offset === offset) index--;
+  return window[index]!.timeMs;
+}
+
+function isStopped(window: readonly CommitObservation[], nowMs: number): boolean {
+  const first = window[0]!.timeMs;
+  const last = lastCommitTimeMs(window);
+  return nowMs - last > last - first;
+}
+
+function wasRecentlyCaughtUp(window: readonly CommitObservation[], logEnds: readonly OffsetTimePoint[]): boolean {
+  // Burrow looks at the broker offsets it kept for the window's period.
+  const since = window[0]!.timeMs;
+  const lastOffset = window.at(-1)!.offset;
+  return logEnds.some((sample) => sample.timeMs >= since && sample.offset <= lastOffset);
+}
+
+function isLagAlwaysNonZero(window: readonly CommitObservation[]): boolean {
+  // As Burrow: an observation with unknown lag does not count as "caught up".
+  return window.every((observation) => observation.lag === null || observation.lag > 0n);
+}
+
+function hasUnrecoveredRewind(window: readonly CommitObservation[]): boolean {
+  let highest = window[0]!.offset;
+  let peakBeforeLastDrop: bigint | null = null;
+  for (let i = 1; i < window.length; i++) {
+    const { offset } = window[i]!;
+    if (offset < window[i - 1]!.offset) peakBeforeLastDrop = highest;
+    if (offset > highest) highest = offset;
+  }
+  return peakBeforeLastDrop !== null && window.at(-1)!.offset < peakBeforeLastDrop;
+}
+
+function neverMoved(window: readonly CommitObservation[]): boolean {
+  return window.every((observation) => observation.offset === window[0]!.offset);
+}
+
+function lagNeverDecreased(window: readonly CommitObservation[]): boolean {
+  let previous: bigint | null = null;
+  for (const { lag } of window) {
+    if (lag === null) continue;
+    if (previous !== null && lag < previous) return false;
+    previous = lag;
+  }
+  return true;
+}
+
+const GROUP_RANK: Record<GroupStatus, number> = { OK: 0, WARN: 1, ERR: 2, NOTFOUND: 3 };
+
+/**
+ * Group status = worst partition: OK < WARN < ERR, where STOP, STALL and REWIND count as
+ * ERR (Burrow's group rule).
+ *
+ * @example
+ * groupStatusOf(['OK', 'STALL']); // 'ERR'
+ */
+export function groupStatusOf(statuses: Iterable<PartitionStatus>): GroupStatus {
+  let worst: GroupStatus = GROUP_STATUS.ok;
+  for (const status of statuses) {
+    const asGroup: GroupStatus = status === PARTITION_STATUS.ok ? GROUP_STATUS.ok : status === PARTITION_STATUS.warn ? GROUP_STATUS.warn : GROUP_STATUS.err;
+    if (GROUP_RANK[asGroup] > GROUP_RANK[worst]) worst = asGroup;
+  }
+  return worst;
+}

@@ -1,0 +1,197 @@
+import type { Admin } from '@platformatic/kafka';
+import { chunk, mapWithConcurrency } from './batching.ts';
+import { LAG_DEFAULTS, LIST_OFFSETS_EARLIEST, LIST_OFFSETS_LATEST } from './constants.ts';
+import { describeConsumerGroups, listConsumerGroups, listConsumerGroupsPerBroker } from './collect-groups.ts';
+import type { DescribedGroup, ListedGroup } from './collect-groups.ts';
+import { fetchCommittedOffsets, fetchLogOffsets, fetchTopicLayouts } from './collect-offsets.ts';
+import type { CommittedOffsets } from './collect-offsets.ts';
+import { describeError } from './errors.ts';
+import { groupFilter, isLiteralPattern } from './group-filter.ts';
+import type { CollectedGroup, CollectedPartition, CollectedTopic, GroupMemberInfo, LagCollection, MonitorIndex } from './types.ts';
+
+/** Options of {@link collectLag}. */
+export interface CollectLagOptions {
+  /** Group id patterns to monitor (`*`, `?`). @default every group */
+  readonly include?: readonly string[];
+  /** Group id patterns to skip; wins over `include`. @default none */
+  readonly exclude?: readonly string[];
+  /** ListGroups state filter (KIP-518), e.g. `['Stable', 'Empty']`. @default every state */
+  readonly states?: readonly string[];
+  /**
+   * Groups known from the previous cycle. Used when ListGroups fails (their data is still
+   * collected) and to notice groups that vanished. @default none
+   */
+  readonly knownGroups?: MonitorIndex['groups'];
+  /** Groups per DescribeGroups/OffsetFetch batch. @default 500 */
+  readonly groupsPerRequest?: number;
+  /** Topics per ListOffsets call. @default 1000 */
+  readonly topicsPerListOffsets?: number;
+  /** Batches in flight at once. @default 4 */
+  readonly concurrency?: number;
+}
+
+/**
+ * One batched round of admin requests for every selected group:
+ *
+ * 1. ListGroups (one request per broker, state and type filters);
+ * 2. per batch of `groupsPerRequest` groups, in parallel: DescribeGroups /
+ *    ConsumerGroupDescribe and OffsetFetch, each one request per coordinator;
+ * 3. Metadata for the topics involved (one request);
+ * 4. ListOffsets latest and earliest in parallel (one request per partition leader each).
+ *
+ * So the request count grows with brokers and coordinators, not with groups (batches of
+ * 500 groups add one round each on clusters with more). A broker or coordinator that
+ * fails costs the groups and partitions it serves: they carry an error, the rest is
+ * complete.
+ *
+ * @example
+ * const collection = await collectLag(admin, { include: ['orders-*'] });
+ */
+export async function collectLag(admin: Admin, options: CollectLagOptions = {}): Promise<LagCollection> {
+  const select = groupFilter(options);
+  const concurrency = options.concurrency ?? LAG_DEFAULTS.concurrency;
+  const errors: string[] = [];
+
+  let listed: ListedGroup[];
+  let listingComplete = true;
+  try {
+    listed = await listConsumerGroups(admin, options.states);
+  } catch (error) {
+    // Partial listing: what the brokers that answer know, the groups known from the
+    // previous cycle, and the groups the include patterns name literally (how the CDK app
+    // configures the function), so the groups of a dead coordinator show up with an error
+    // instead of vanishing.
+    listingComplete = false;
+    errors.push(`ListGroups failed: ${describeError(error)}`);
+    const perBroker = await listConsumerGroupsPerBroker(admin, options.states, concurrency).catch((e: unknown) => ({
+      groups: [] as ListedGroup[],
+      errors: [`ListGroups per broker failed: ${describeError(e)}`],
+    }));
+    errors.push(...perBroker.errors);
+    const byId = new Map<string, ListedGroup>();
+    for (const g of [...(options.knownGroups ?? []), ...perBroker.groups]) byId.set(g.groupId, g);
+    for (const pattern of options.include ?? []) if (isLiteralPattern(pattern) && !byId.has(pattern)) byId.set(pattern, { groupId: pattern, type: 'classic' });
+    listed = [...byId.values()];
+  }
+  const selected = listed.filter((g) => select(g.groupId)).sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  const listedIds = new Set(listed.map((g) => g.groupId));
+  const vanishedGroups = listingComplete ? (options.knownGroups ?? []).filter((g) => !listedIds.has(g.groupId) && select(g.groupId)).map((g) => g.groupId) : [];
+
+  // Describe and fetch committed offsets, batch by batch.
+  const described = new Map<string, DescribedGroup>();
+  const committed = new Map<string, CommittedOffsets>();
+  const groupErrors = new Map<string, string[]>();
+  const addGroupError = (id: string, message: string): void => void groupErrors.set(id, [...(groupErrors.get(id) ?? []), message]);
+  await mapWithConcurrency(chunk(selected, options.groupsPerRequest ?? LAG_DEFAULTS.groupsPerRequest), concurrency, async (batch) => {
+    const [descriptions, offsets] = await Promise.all([
+      describeConsumerGroups(admin, batch, concurrency),
+      fetchCommittedOffsets(
+        admin,
+        batch.map((g) => g.groupId),
+        concurrency,
+      ),
+    ]);
+    for (const [id, value] of descriptions.results) described.set(id, value);
+    for (const [id, value] of offsets.results) committed.set(id, value);
+    for (const [id, message] of descriptions.errors) addGroupError(id, message);
+    for (const [id, message] of offsets.errors) addGroupError(id, message);
+  });
+
+  // Topics involved: committed by, or assigned to, some selected group.
+  const topicNames = new Set<string>();
+  for (const offsets of committed.values()) for (const topic of offsets.keys()) topicNames.add(topic);
+  for (const group of described.values()) for (const m of group.members) for (const topic of m.assignment.keys()) topicNames.add(topic);
+
+  const layouts = await fetchTopicLayouts(admin, [...topicNames].sort());
+  errors.push(...layouts.errors);
+  const logOptions = { topicsPerCall: options.topicsPerListOffsets ?? LAG_DEFAULTS.topicsPerListOffsets, concurrency };
+  const [ends, starts] = await Promise.all([
+    fetchLogOffsets(admin, layouts.layouts, LIST_OFFSETS_LATEST, logOptions),
+    fetchLogOffsets(admin, layouts.layouts, LIST_OFFSETS_EARLIEST, logOptions),
+  ]);
+
+  const topics = new Map<string, CollectedTopic>();
+  for (const [topic, layout] of layouts.layouts) {
+    topics.set(topic, {
+      topic,
+      partitionCount: layout.partitionCount,
+      logStartOffsets: starts.offsets.get(topic) ?? [],
+      logEndOffsets: ends.offsets.get(topic) ?? [],
+    });
+  }
+
+  const groups = selected.map((listedGroup) =>
+    assembleGroup(listedGroup, {
+      description: described.get(listedGroup.groupId),
+      offsets: committed.get(listedGroup.groupId),
+      errors: groupErrors.get(listedGroup.groupId) ?? [],
+      topics,
+      missingTopics: new Set(layouts.missing),
+      unavailable: new Map([...starts.unavailable, ...ends.unavailable]),
+    }),
+  );
+  if (layouts.missing.length > 0) {
+    errors.push(`ignored commits on topics that no longer exist: ${layouts.missing.join(', ')}`);
+  }
+  return { groups, topics, vanishedGroups, errors, listingComplete };
+}
+
+interface AssemblyInput {
+  readonly description: DescribedGroup | undefined;
+  readonly offsets: CommittedOffsets | undefined;
+  readonly errors: readonly string[];
+  readonly topics: ReadonlyMap<string, CollectedTopic>;
+  readonly missingTopics: ReadonlySet<string>;
+  readonly unavailable: ReadonlyMap<string, string>;
+}
+
+function assembleGroup(listed: ListedGroup, input: AssemblyInput): CollectedGroup {
+  const { description, offsets } = input;
+  const members = description?.members ?? [];
+  const errors = [...input.errors];
+  const owners = new Map<string, GroupMemberInfo>();
+  for (const member of members) for (const [topic, partitions] of member.assignment) for (const p of partitions) owners.set(`${topic}:${p}`, member);
+
+  // Without committed offsets nothing can be said about the partitions: an empty list, not
+  // a list of "never committed" partitions, which would be false.
+  const partitions: CollectedPartition[] = [];
+  if (offsets !== undefined) {
+    const groupTopics = new Set<string>(offsets.keys());
+    for (const member of members) for (const topic of member.assignment.keys()) groupTopics.add(topic);
+    const unavailableReasons = new Set<string>();
+    for (const topic of [...groupTopics].sort()) {
+      const info = input.topics.get(topic);
+      if (info === undefined) {
+        // A deleted topic is reported once per cycle; anything else is this group's problem.
+        if (!input.missingTopics.has(topic)) errors.push(`metadata unavailable for topic ${topic}`);
+        continue;
+      }
+      const committedByPartition = offsets.get(topic);
+      // Every partition of the topic: a partition the group never committed is shown as such.
+      for (let partition = 0; partition < info.partitionCount; partition++) {
+        const reason = input.unavailable.get(`${topic}:${partition}`);
+        if (reason !== undefined) unavailableReasons.add(reason);
+        partitions.push({
+          topic,
+          partition,
+          committedOffset: committedByPartition?.get(partition) ?? null,
+          logStartOffset: info.logStartOffsets[partition] ?? null,
+          logEndOffset: info.logEndOffsets[partition] ?? null,
+          owner: owners.get(`${topic}:${partition}`) ?? null,
+        });
+      }
+    }
+    for (const reason of unavailableReasons) errors.push(reason);
+  }
+  return {
+    groupId: listed.groupId,
+    type: listed.type,
+    state: description?.state ?? 'Unknown',
+    members,
+    generation: description?.generation ?? null,
+    partitions,
+    errors,
+    offsetsAvailable: offsets !== undefined,
+    described: description !== undefined,
+  };
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { LAG_DEFAULTS, REBALANCING_STATES } from './constants.ts';
+import type { GroupMemberInfo } from './types.ts';
+
+/** Options of {@link hotPartitions}. */
+export interface HotPartitionOptions {
+  /** How many times the mean lag of the topic's other partitions a lag must exceed. @default 3 */
+  readonly factor?: number;
+  /** Lags below this are never hot (a few records of imbalance is noise). @default 100n */
+  readonly minLag?: bigint;
+}
+
+/**
+ * Partitions carrying a share of a topic's lag far above their fair share.
+ *
+ * A partition is hot when (a) the topic has at least two partitions with a known lag,
+ * (b) its lag is at least `minLag`, and (c) its lag is more than `factor` times the mean
+ * lag of the topic's *other* partitions. Comparing with the others rather than with the
+ * overall mean keeps the rule meaningful for two partitions (a hot partition raises the
+ * overall mean itself), and with all others at 0 any lag ≥ `minLag` is hot. Partitions
+ * of different topics are never compared: their traffic is unrelated.
+ *
+ * Returns the indexes (into `lags`) of the hot partitions.
+ *
+ * @example
+ * hotPartitions([5_000n, 100n, 120n, null]); // [0]
+ */
+export function hotPartitions(lags: ReadonlyArray<bigint | null>, options: HotPartitionOptions = {}): number[] {
+  const factor = options.factor ?? LAG_DEFAULTS.hotPartitionFactor;
+  const minLag = options.minLag ?? LAG_DEFAULTS.hotPartitionMinLag;
+  const known = lags.flatMap((lag, index) => (lag === null ? [] : [{ lag, index }]));
+  if (known.length < 2) return [];
+  const total = known.reduce((sum, { lag }) => sum + lag, 0n);
+  const others = known.length - 1;
+  return known
+    .filter(({ lag }) => {
+      if (lag < minLag) return false;
+      // lag > factor × (total − lag) / others, in exact arithmetic: lag × others > factor × (total − lag).
+      // factor may be fractional: scale by 1000.
+      const scaledFactor = BigInt(Math.round(factor * 1000));
+      return lag * BigInt(others) * 1000n > scaledFactor * (total - lag);
+    })
+    .map(({ index }) => index);
+}
+
+/** What a group looked like at the previous cycle. */
+export interface PreviousGroupShape {
+  readonly state: string | null;
+  readonly generation: number | null;
+  readonly membersFingerprint: string | null;
+}
+
+/** What it looks like now. */
+export interface CurrentGroupShape {
+  readonly state: string;
+  readonly generation: number | null;
+  readonly members: readonly GroupMemberInfo[];
+}
+
+/**
+ * Rebalances between two cycles.
+ *
+ * - KIP-848 groups: the group epoch delta (the epoch is bumped on every membership or
+ *   subscription change): exact.
+ * - Classic groups: DescribeGroups does not return the generation id, so a rebalance is
+ *   inferred, at most one per cycle: the group entered a rebalancing state, or its members
+ *   or their assignment changed without it being seen rebalancing the previous cycle
+ *   (that rebalance was already counted). Rebalances that start and finish between two
+ *   cycles with the same members and assignment are invisible.
+ * - First sighting of a group: 0.
+ *
+ * @example
+ * rebalancesBetween({ state: 'Stable', generation: 4, membersFingerprint: 'x' }, { state: 'Stable', generation: 6, members: [] }); // 2
+ */
+export function rebalancesBetween(previous: PreviousGroupShape | undefined, current: CurrentGroupShape): { rebalances: number; fingerprint: string } {
+  const fingerprint = membersFingerprint(current.members);
+  if (previous === undefined || previous.state === null) return { rebalances: 0, fingerprint };
+  if (current.generation !== null && previous.generation !== null) {
+    if (current.generation >= previous.generation) return { rebalances: current.generation - previous.generation, fingerprint };
+    return { rebalances: 1, fingerprint }; // the group was deleted and re-created
+  }
+  const wasRebalancing = REBALANCING_STATES.has(previous.state);
+  const isRebalancing = REBALANCING_STATES.has(current.state);
+  if (isRebalancing && !wasRebalancing) return { rebalances: 1, fingerprint };
+  if (!wasRebalancing && previous.membersFingerprint !== null && previous.membersFingerprint !== fingerprint) return { rebalances: 1, fingerprint };
+  return { rebalances: 0, fingerprint };
+}
+
+/** A short hash of the members and their assignment; stable across member order. */
+export function membersFingerprint(members: readonly GroupMemberInfo[]): string {
+  if (members.length === 0) return '';
+  const canonical = members
+    .map((member) => {
+      const topics = [...member.assignment.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `${member.memberId}=${topics.map(([topic, partitions]) => `${topic}:${[...partitions].sort((a, b) => a - b).join(',')}`).join('|')}`;
+    })
+    .sort()
+    .join('\n');
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+}
