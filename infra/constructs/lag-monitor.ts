@@ -127,7 +127,7 @@ export class LagMonitor extends Construct {
       },
     });
     this.function = fn.function;
-    this.stateTable.grant(this.function, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query');
+    this.stateTable.grant(this.function, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem');
     grantClusterConnect(this, fn.role, props.cluster, 'monitor', {
       topics: [...new Set(props.groups.flatMap((g) => g.topics))],
       groups: props.groups.map((g) => g.groupId),

@@ -125,6 +125,12 @@ describe('LagMonitor', () => {
     expect(JSON.stringify(update[0]?.Resource)).toContain(':event-source-mapping:*');
   });
 
+  it('may read and batch-write its state table, which the state store needs', () => {
+    const { template } = build((s) => [ORDERS(s)]);
+    const actions = statements(template).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query']));
+  });
+
   it('gets no Lambda permissions when no group autoscales', () => {
     const { template } = build((s) => [EMAIL(s)]);
     expect(statements(template).flatMap(actionsOf).filter((a) => a.startsWith('lambda:'))).toEqual([]);
