@@ -7,8 +7,20 @@ import { LocalStackError, ServiceStartError } from '../support/errors.ts';
 import { runRoot } from '../support/paths.ts';
 import { freePorts } from '../support/ports.ts';
 import { isAlive, tail, terminate, waitFor } from '../support/processes.ts';
-import { type KafkaNodeSpec, serverProperties } from './config.ts';
+import { type KafkaListenerSpec, type KafkaNodeSpec, serverProperties } from './config.ts';
 import { type KafkaDistribution, resolveKafkaDistribution } from './jars.ts';
+
+/** A PLAINTEXT listener every node gets besides the default one, on a port of its own. */
+export interface KafkaExtraListener {
+  /** Listener name: upper-case letters, digits and `_`, not PLAINTEXT or CONTROLLER. */
+  readonly name: string;
+  /**
+   * The port advertised for node `nodeId` on this listener, e.g. the port of a proxy in
+   * front of it, so that clients bootstrapping through the proxy stay behind it.
+   * @default the port the listener binds
+   */
+  readonly advertisedPort?: (nodeId: number) => number;
+}
 
 export interface KafkaClusterOptions {
   /** Number of combined broker+controller nodes. @default 1 */
@@ -21,6 +33,14 @@ export interface KafkaClusterOptions {
   readonly detached?: boolean;
   /** Progress lines (jar resolution, start). */
   readonly log?: (line: string) => void;
+  /**
+   * More PLAINTEXT listeners on every node (the default listener, `brokers`, is unchanged).
+   * @default none
+   * @example
+   * const kafka = await KafkaCluster.start({ extraListeners: [{ name: 'DELAYED', advertisedPort: (id) => proxyPorts[id - 1]! }] });
+   * const [{ port }] = kafka.listenerPorts('DELAYED'); // what the proxy forwards to
+   */
+  readonly extraListeners?: readonly KafkaExtraListener[];
 }
 
 export interface KafkaNodeState extends KafkaNodeSpec {
@@ -66,6 +86,7 @@ export class KafkaCluster {
     if (!Number.isInteger(count) || count < 1 || count > 9) {
       throw new LocalStackError(`nodes must be an integer from 1 to 9, got ${String(count)}`, { code: 'LOCAL_BAD_OPTION' });
     }
+    checkExtraListeners(options.extraListeners ?? []);
     const dist = await resolveKafkaDistribution(options.log ? { log: options.log } : {});
     sweepStaleRuns(options.log);
     let lastError: unknown;
@@ -98,6 +119,17 @@ export class KafkaCluster {
 
   get brokers(): string[] {
     return this.#state.nodes.map((n) => `127.0.0.1:${n.brokerPort}`);
+  }
+
+  /**
+   * Per node, the port an extra listener binds and the port it advertises.
+   * @example
+   * kafka.listenerPorts('DELAYED'); // [{ nodeId: 1, port: 40127, advertisedPort: 40200 }]
+   */
+  listenerPorts(name: string): Array<{ nodeId: number; port: number; advertisedPort: number }> {
+    const ports = this.#state.nodes.flatMap((n) => (n.extraListeners ?? []).filter((l) => l.name === name).map((l) => ({ nodeId: n.id, port: l.port, advertisedPort: l.advertisedPort })));
+    if (ports.length === 0) throw new LocalStackError(`no listener named ${name}; the cluster was started without it in extraListeners`, { code: 'LOCAL_BAD_OPTION' });
+    return ports;
   }
 
   get nodeIds(): number[] {
@@ -261,11 +293,20 @@ export class KafkaCluster {
 }
 
 async function newState(dist: KafkaDistribution, count: number, options: KafkaClusterOptions): Promise<KafkaClusterState> {
-  const ports = await freePorts(count * 2);
+  const extra = options.extraListeners ?? [];
+  const ports = await freePorts(count * (2 + extra.length));
   const runDir = join(runRoot(), `kafka-${process.pid}-${randomBytes(3).toString('hex')}`);
   const nodes = Array.from({ length: count }, (_, i): KafkaNodeState => {
     const dir = join(runDir, `node-${i + 1}`);
-    return { id: i + 1, brokerPort: ports[2 * i]!, controllerPort: ports[2 * i + 1]!, dir, pid: undefined, logFile: join(dir, 'server.log') };
+    const node: KafkaNodeState = { id: i + 1, brokerPort: ports[2 * i]!, controllerPort: ports[2 * i + 1]!, dir, pid: undefined, logFile: join(dir, 'server.log') };
+    if (extra.length > 0) {
+      // Extra ports come after every node's default pair, so the default layout is unchanged.
+      node.extraListeners = extra.map((l, j): KafkaListenerSpec => {
+        const port = ports[2 * count + i * extra.length + j]!;
+        return { name: l.name, port, advertisedPort: l.advertisedPort?.(i + 1) ?? port };
+      });
+    }
+    return node;
   });
   return {
     runDir,
@@ -277,6 +318,16 @@ async function newState(dist: KafkaDistribution, count: number, options: KafkaCl
     log4jConfig: dist.log4jConfig,
     heapMb: options.heapMb ?? 512,
   };
+}
+
+function checkExtraListeners(listeners: readonly KafkaExtraListener[]): void {
+  const seen = new Set<string>();
+  for (const { name } of listeners) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(name) || name === 'PLAINTEXT' || name === 'CONTROLLER' || seen.has(name)) {
+      throw new LocalStackError(`extraListeners: "${name}" must be a distinct upper-case listener name other than PLAINTEXT and CONTROLLER`, { code: 'LOCAL_BAD_OPTION' });
+    }
+    seen.add(name);
+  }
 }
 
 /**

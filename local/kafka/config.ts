@@ -1,9 +1,22 @@
+/**
+ * A PLAINTEXT listener besides the default one, bound on `port` and advertised on
+ * `advertisedPort` (they differ when a proxy stands in front of the listener).
+ */
+export interface KafkaListenerSpec {
+  /** Upper-case listener name, not PLAINTEXT or CONTROLLER. */
+  name: string;
+  port: number;
+  advertisedPort: number;
+}
+
 /** One combined broker+controller node of the local KRaft cluster. */
 export interface KafkaNodeSpec {
   id: number;
   brokerPort: number;
   controllerPort: number;
   dir: string;
+  /** More listeners, e.g. one reached through a latency proxy. @default none */
+  extraListeners?: KafkaListenerSpec[];
 }
 
 /**
@@ -13,14 +26,22 @@ export interface KafkaNodeSpec {
 export function serverProperties(node: KafkaNodeSpec, all: KafkaNodeSpec[]): string {
   const replication = Math.min(all.length, 3);
   const voters = all.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
+  // A broker answers Metadata with the endpoints of the listener the request came in on
+  // (KIP-103), so clients that bootstrap through an extra listener's advertised port keep
+  // using it, while clients of the PLAINTEXT listener never see it.
+  // https://cwiki.apache.org/confluence/display/KAFKA/KIP-103%3A+Separation+of+Internal+and+External+traffic
+  const extra = node.extraListeners ?? [];
+  const bound = extra.map((l) => `,${l.name}://127.0.0.1:${l.port}`).join('');
+  const advertised = extra.map((l) => `,${l.name}://127.0.0.1:${l.advertisedPort}`).join('');
+  const protocols = extra.map((l) => `,${l.name}:PLAINTEXT`).join('');
   const lines = {
     'process.roles': 'broker,controller',
     'node.id': String(node.id),
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://127.0.0.1:${node.brokerPort},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.brokerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${node.brokerPort},CONTROLLER://127.0.0.1:${node.controllerPort}${bound}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.brokerPort}${advertised}`,
     'controller.listener.names': 'CONTROLLER',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${protocols}`,
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': `${node.dir}/data`,
     // Like MSK's default: topics are created on purpose, not by a typo in a consumer.
@@ -36,6 +57,10 @@ export function serverProperties(node: KafkaNodeSpec, all: KafkaNodeSpec[]): str
     'transaction.state.log.min.isr': String(Math.max(1, replication - 1)),
     'share.coordinator.state.topic.replication.factor': String(replication),
     'share.coordinator.state.topic.min.isr': String(Math.max(1, replication - 1)),
+    // A killed node is fenced (and its partitions get new leaders) after this session
+    // timeout; the 9 s default makes fault tests slow without testing anything more.
+    'broker.session.timeout.ms': '4000',
+    'broker.heartbeat.interval.ms': '1000',
     // Tests create many groups; the 3 s default join delay would dominate their runtime.
     'group.initial.rebalance.delay.ms': '0',
     'log.flush.interval.messages': '9223372036854775807',

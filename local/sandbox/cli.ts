@@ -84,8 +84,9 @@ function synth(): Promise<void> {
   return new Promise((resolve, reject) => {
     // cdk runs `node infra/app.ts` (cdk.json): this Node (24, with type stripping) must be
     // the `node` it finds, even when the sandbox was not started through npm.
-    const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--quiet'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // No notices or telemetry: both would reach out to the internet, which a sandbox must not need.
+    const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, CDK_DISABLE_CLI_TELEMETRY: 'true' };
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--quiet', '--no-notices'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cdk synth failed (exit ${code}):\n${err.slice(-3000)}`))));

@@ -18,9 +18,25 @@ describe('npm start (the sandbox)', () => {
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => {
+        exitCode = code;
+        resolve(code);
+      }),
+    );
     try {
-      await eventually('the sandbox is ready', () => /Lambda API (http:\/\/127\.0\.0\.1:\d+)/.test(output), 180_000);
+      await eventually(
+        'the sandbox is ready',
+        () => {
+          // Fail at once, with what the sandbox said, if it stopped before being ready.
+          if (exitCode !== undefined) throw new Error(`the sandbox exited with ${exitCode} before it was ready:\n${output.slice(-4000)}`);
+          return /Lambda API (http:\/\/127\.0\.0\.1:\d+)/.test(output);
+        },
+        180_000,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\n--- sandbox output ---\n${output.slice(-4000)}`);
+      });
       const lambdaEndpoint = /Lambda API (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
       const brokers = /Kafka (127\.0\.0\.1:\d+(?:,127\.0\.0\.1:\d+)*)/.exec(output)![1]!.split(',');
 

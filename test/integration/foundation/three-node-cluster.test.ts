@@ -18,14 +18,16 @@ describe('a 3-node KRaft cluster', () => {
     const client = admin(cluster.brokers);
     await client.createTopics({ topics: [topic], partitions: 3, replicas: 3 });
 
-    const producer = new Producer({ clientId: 'rf3-producer', bootstrapBrokers: cluster.brokers, serializers: stringSerializers, acks: -1, retries: 10 });
+    const producer = new Producer({ clientId: 'rf3-producer', bootstrapBrokers: cluster.brokers, serializers: stringSerializers, acks: -1, retries: 60, retryDelay: 500 });
     const send = async (from: number, count: number): Promise<void> => {
       await producer.send({ messages: Array.from({ length: count }, (_, i) => ({ topic, key: String(from + i), value: `v${from + i}` })) });
     };
     try {
       await send(0, 100);
       await cluster.killNode(2);
-      await send(100, 100); // min.insync.replicas=2 of 3: still writable with one node down
+      // min.insync.replicas=2 of 3: still writable with one node down, once the controller
+      // has fenced it and moved its leaderships (broker.session.timeout.ms, 4 s locally).
+      await send(100, 100);
 
       const consumer = new Consumer({ groupId: group, clientId: 'rf3-consumer', bootstrapBrokers: [cluster.brokers[0]!], deserializers: stringDeserializers });
       const seen = new Set<string>();
