@@ -1,4 +1,4 @@
-// `npm run bench -- lag [--groups N] [--topics N] [--partitions N] [--runs N]`
+// `npm run bench -- lag [--groups N] [--topics N] [--partitions N] [--runs N] [--rtt 0,1,2|none] [--rtt-runs N]`
 //
 // One lag monitor cycle over 200 groups × 50 topics × 12 partitions on a local 1-node
 // Kafka, against, in the same run and on the same data:
@@ -8,6 +8,14 @@
 //   (b) Apache Kafka's kafka-consumer-groups.sh --describe --all-groups, from the same
 //       jars as the broker, with and without JVM start (the same class run with --version).
 // Every approach's total lag is printed too: they must agree, or the timing means nothing.
+//
+// On loopback a request costs ~0.1 ms, so sending 50× more requests is nearly free; a
+// Lambda function talking to MSK pays a network round trip per request (~0.5 ms in one AZ,
+// 1–2 ms across AZs). So ours and (a) are measured again behind a TCP proxy that adds each
+// `--rtt` (bench/support/latency-proxy.ts; the kernel here has no netem), on a second
+// broker listener advertised on the proxy's port: clients bootstrapping through the proxy
+// stay behind it, clients of the loopback listener never see it. RTT 0 goes through the
+// proxy without delay: the proxy's own cost, apart from the RTT.
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -15,7 +23,11 @@ import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
 import kafkajs from 'kafkajs';
 import { KafkaCluster, resolveKafkaDistribution } from '../local/kafka/index.ts';
 import { mapWithConcurrency } from '../shared/lag/batching.ts';
-import { InMemoryLagStateStore, KafkaRequestCounter, LagMonitor, collectLag } from '../shared/lag/index.ts';
+import { InMemoryLagStateStore, KafkaRequestCounter, LagMonitor, collectLag, publishLagMetrics } from '../shared/lag/index.ts';
+import type { GroupEvaluation } from '../shared/lag/index.ts';
+import { LatencyProxyThread } from './support/latency-proxy.ts';
+import { type RttPhase, printRttPhase, printTargetMatrix } from './support/rtt-report.ts';
+import { calibrateRtt } from './support/rtt-probe.ts';
 
 const TARGET_VS_KAFKAJS = 10;
 
@@ -70,31 +82,55 @@ export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     strict: true,
-    options: { groups: { type: 'string', default: '200' }, topics: { type: 'string', default: '50' }, partitions: { type: 'string', default: '12' }, runs: { type: 'string', default: '9' } },
+    options: {
+      groups: { type: 'string', default: '200' },
+      topics: { type: 'string', default: '50' },
+      partitions: { type: 'string', default: '12' },
+      runs: { type: 'string', default: '9' },
+      // 0: through the proxy without delay, to show what the proxy's own hop costs.
+      rtt: { type: 'string', default: '0,1,2' },
+      'rtt-runs': { type: 'string', default: '7' },
+    },
   });
   const groupCount = Number(values.groups);
   const topicCount = Number(values.topics);
   const partitions = Number(values.partitions);
   const runs = Number(values.runs);
+  const rttRuns = Number(values['rtt-runs']);
+  const rtts = values.rtt === 'none' ? [] : values.rtt.split(',').map(Number);
+  if (rtts.some((ms) => !Number.isFinite(ms) || ms < 0 || ms > 50)) throw new Error(`--rtt: expected "none" or round-trip times in ms from 0 to 50, e.g. 0,1,2; got ${values.rtt}`);
   const log = (line: string): void => console.log(line);
 
-  const cluster = await KafkaCluster.start({ nodes: 1 });
+  // The proxy starts first: the broker must know its port to advertise it.
+  const proxy = rtts.length > 0 ? await LatencyProxyThread.start(1) : undefined;
+  let cluster: KafkaCluster | undefined;
+  // Ctrl-C: stop the broker and the proxy instead of leaving them to the exit hooks.
+  const onSigint = (): void => {
+    log('interrupted: stopping the broker and the latency proxy');
+    void Promise.allSettled([cluster?.stop(), proxy?.close()]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
   try {
+    cluster = await KafkaCluster.start({ nodes: 1, ...(proxy ? { extraListeners: [{ name: 'DELAYED', advertisedPort: (id: number) => proxy.ports[id - 1]! }] } : {}) });
+    if (proxy) await proxy.route(cluster.listenerPorts('DELAYED').map((l) => ({ host: '127.0.0.1', port: l.port })));
+    const lastGroups: { value: readonly GroupEvaluation[] } = { value: [] };
     const setupStarted = performance.now();
     const { topics, groups } = await setup(cluster.brokers, groupCount, topicCount, partitions);
     log(`setup: ${topicCount} topics × ${partitions} partitions, ${groupCount} groups with committed offsets (${Math.round(performance.now() - setupStarted)} ms)`);
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the broker settle after the burst of writes
 
     const [ours, collectOnly, sequential, concurrent] = (await measureAll(
-      [oursApproach(cluster.brokers), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
+      [oursApproach(cluster.brokers, lastGroups), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
       runs,
     )) as [Measure, Measure, Measure, Measure];
+    const publishMs = measurePublishing(lastGroups.value, runs);
     const tool = await measureConsumerGroupsCommand(cluster.bootstrapServers, Math.min(runs, 3));
 
     const fmt = (n: number): string => n.toFixed(0).padStart(9);
     const row = (name: string, cold: number | string, warm: number | string, requests: number | string, lag: bigint | string): string =>
       `${name.padEnd(58)}${typeof cold === 'number' ? fmt(cold) : cold.padStart(9)}${typeof warm === 'number' ? fmt(warm) : warm.padStart(11)}${String(requests).padStart(10)}${String(lag).padStart(12)}`;
     log('');
+    log('== loopback (no added delay: a Kafka request costs what the client and broker spend on it) ==');
     log(`${'approach'.padEnd(58)}${'cold ms'.padStart(9)}${'warm ms'.padStart(11)}${'requests'.padStart(10)}${'total lag'.padStart(12)}`);
     log(row('ours: LagMonitor.runCycle (full cycle, in-memory state)', ours.coldMs, ours.warmMs, ours.requests, ours.totalLag));
     log(row('ours: collectLag + partition lag only (what (a) computes)', collectOnly.coldMs, collectOnly.warmMs, collectOnly.requests, collectOnly.totalLag));
@@ -106,6 +142,7 @@ export async function run(args: string[]): Promise<void> {
     log('');
     log('cold = first cycle of a new client (connections included); warm = median of the next runs on the same client.');
     log(`The full cycle also evaluates Burrow statuses, time lag, hot partitions and rebalances, and writes ${ours.emfDocuments} EMF documents (discarded).`);
+    log(`EMF publishing alone (publishLagMetrics on the same ${ours.emfDocuments} documents, CPU only, median): ${publishMs.toFixed(0)} ms of the full cycle's ${ours.warmMs.toFixed(0)} ms.`);
     log('requests: Kafka requests of one warm cycle (ours: the client\'s diagnostics channel, every frame sent;');
     log('kafkajs: its admin.network.request events). The Java tool\'s requests are not observable from here.');
 
@@ -128,9 +165,51 @@ export async function run(args: string[]): Promise<void> {
     log(line('faster than (b) with JVM start (ours cold)', tool.totalMs / ours.coldMs, tool.totalMs > ours.coldMs));
     log(`  requests per cycle: ours ${ours.requests}, (a) ${sequential.requests}`);
     log(`topics: ${topics.length}, groups: ${groups.length}`);
+
+    const phases: RttPhase[] = [{ label: 'loopback', ours, collectOnly, sequential, concurrent, publishMs }];
+    if (proxy) {
+      const proxied = proxy.ports.map((port) => `127.0.0.1:${port}`);
+      for (const targetMs of rtts) {
+        const calibration = await calibrateRtt(proxy, targetMs, cluster.brokers[0]!, proxied[0]!);
+        const [o, c, s, k] = (await measureAll(
+          [oursApproach(proxied, lastGroups), collectOnlyApproach(proxied), kafkajsApproach(proxied, false), kafkajsApproach(proxied, true)],
+          rttRuns,
+        )) as [Measure, Measure, Measure, Measure];
+        const phase: RttPhase = { label: targetMs === 0 ? 'proxy, no delay' : `RTT ${targetMs} ms`, calibration, ours: o, collectOnly: c, sequential: s, concurrent: k, publishMs };
+        phases.push(phase);
+        printRttPhase(phase, log, TARGET_VS_KAFKAJS, ours.totalLag);
+      }
+      await proxy.setRttMs(0);
+      // Loopback once more, last: the first loopback run also pays for warming up the JITs
+      // of this process and of the broker, which the RTT runs after it do not.
+      const [o, c, s, k] = (await measureAll(
+        [oursApproach(cluster.brokers, lastGroups), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
+        rttRuns,
+      )) as [Measure, Measure, Measure, Measure];
+      const again: RttPhase = { label: 'loopback, last', ours: o, collectOnly: c, sequential: s, concurrent: k, publishMs };
+      phases.push(again);
+      printRttPhase(again, log, TARGET_VS_KAFKAJS, ours.totalLag);
+    }
+    printTargetMatrix(phases, log, TARGET_VS_KAFKAJS);
   } finally {
-    await cluster.stop();
+    process.off('SIGINT', onSigint);
+    try {
+      await cluster?.stop();
+    } finally {
+      await proxy?.close();
+    }
   }
+}
+
+/** Median time of publishing one cycle's EMF documents (serialized by Powertools, discarded). */
+function measurePublishing(groups: readonly GroupEvaluation[], runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const started = performance.now();
+    publishLagMetrics(groups, [], [], { timestampMs: Date.now(), sink: () => undefined });
+    if (i >= 2) times.push(performance.now() - started);
+  }
+  return median(times);
 }
 
 /** One createTopics call, one produce call, one alterConsumerGroupOffsets per group (20 in flight). */
@@ -195,7 +274,7 @@ function collectOnlyApproach(brokers: string[]): Approach {
   };
 }
 
-function oursApproach(brokers: string[]): Approach {
+function oursApproach(brokers: string[], lastGroups: { value: readonly GroupEvaluation[] }): Approach {
   const admin = new Admin({ clientId: 'bench-ours', bootstrapBrokers: brokers });
   // EMF is serialized by Powertools as in Lambda, then discarded instead of written to stdout.
   const monitor = new LagMonitor({ admin, store: new InMemoryLagStateStore(), emfSink: () => undefined }, { summaryPartitions: false });
@@ -204,6 +283,7 @@ function oursApproach(brokers: string[]): Approach {
     open: async () => undefined,
     async cycle() {
       const { groups, summary } = await monitor.runCycle();
+      lastGroups.value = groups;
       return { totalLag: groups.reduce((sum, g) => sum + g.totalLag, 0n), requests: summary.kafkaRequests.total, emfDocuments: summary.metricsDocuments };
     },
     close: () => admin.close(),

@@ -1,4 +1,5 @@
 import { serverProperties } from '../../../local/kafka/config.ts';
+import { KafkaCluster } from '../../../local/kafka/cluster.ts';
 
 const node = (id: number) => ({ id, brokerPort: 9000 + id, controllerPort: 9100 + id, dir: `/tmp/n${id}` });
 
@@ -15,5 +16,35 @@ describe('serverProperties', () => {
   });
   it('binds loopback only', () => {
     expect(serverProperties(node(1), [node(1)])).toContain('listeners=PLAINTEXT://127.0.0.1:9001,CONTROLLER://127.0.0.1:9101\n');
+  });
+});
+
+describe('serverProperties with extra listeners', () => {
+  const proxied = { ...node(1), extraListeners: [{ name: 'DELAYED', port: 9201, advertisedPort: 9301 }] };
+
+  it('adds nothing to the default listeners when there are none', () => {
+    const properties = serverProperties(node(1), [node(1)]);
+    expect(properties).toContain('advertised.listeners=PLAINTEXT://127.0.0.1:9001\n');
+    expect(properties).toContain('listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n');
+  });
+  it('binds an extra listener on its own port beside the default ones', () => {
+    expect(serverProperties(proxied, [proxied])).toContain('listeners=PLAINTEXT://127.0.0.1:9001,CONTROLLER://127.0.0.1:9101,DELAYED://127.0.0.1:9201\n');
+  });
+  it('advertises the extra listener on its advertised port and keeps the default one', () => {
+    expect(serverProperties(proxied, [proxied])).toContain('advertised.listeners=PLAINTEXT://127.0.0.1:9001,DELAYED://127.0.0.1:9301\n');
+  });
+  it('maps the extra listener to PLAINTEXT and keeps brokers talking on PLAINTEXT', () => {
+    const properties = serverProperties(proxied, [proxied]);
+    expect(properties).toContain('listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,DELAYED:PLAINTEXT\n');
+    expect(properties).toContain('inter.broker.listener.name=PLAINTEXT\n');
+  });
+});
+
+describe('KafkaCluster.start extra listener names', () => {
+  it.each(['PLAINTEXT', 'CONTROLLER', 'delayed', '1ST', 'A-B'])('rejects %s before starting anything', async (name) => {
+    await expect(KafkaCluster.start({ extraListeners: [{ name }] })).rejects.toMatchObject({ code: 'LOCAL_BAD_OPTION' });
+  });
+  it('rejects the same name twice', async () => {
+    await expect(KafkaCluster.start({ extraListeners: [{ name: 'DELAYED' }, { name: 'DELAYED' }] })).rejects.toMatchObject({ code: 'LOCAL_BAD_OPTION' });
   });
 });
