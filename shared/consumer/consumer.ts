@@ -6,6 +6,7 @@ import type { BatchHooks, BatchProcessor, BatchProcessorOptions, BatchResult, Ka
 import { decodeKafkaEvent } from '../events/index.ts';
 import type { DecodedKafkaEvent } from '../events/index.ts';
 import { createDeadLetterSink } from './dead-letter.ts';
+import { correctForEffects } from './effects.ts';
 import type { ManagedDeadLetterSink } from './dead-letter.ts';
 import { readConsumerEnvironment } from './environment.ts';
 import { adaptChunkHandler, adaptRecordHandler } from './handlers.ts';
@@ -59,7 +60,7 @@ function processorOptions(options: KafkaConsumerOptions, settings: ConsumerSetti
   }
   return {
     ...common,
-    chunkHandler: adaptChunkHandler(options.chunkHandler, settings.groupId, options.filter),
+    chunkHandler: adaptChunkHandler(options.chunkHandler, settings.groupId, idempotency, options.filter, settings.transactionalEffects),
     ...(settings.chunkSize === undefined ? {} : { chunkSize: settings.chunkSize }),
   };
 }
@@ -118,8 +119,15 @@ async function handleEvent(runtime: Runtime, event: unknown, context: LambdaCont
         result = await runtime.processor.process(decoded, info);
       } catch (error) {
         // Failures with partial batch responses off: the invocation fails, Lambda retries it all.
-        if (error instanceof BatchProcessingError) result = error.result;
+        if (error instanceof BatchProcessingError) result = correctForEffects(error.result, decoded.partitions, invocation.watermarks);
         throw error;
+      }
+      // Effects not committed: their partitions are redelivered from the record after the
+      // committed watermark, even when the batch module saw every handler succeed.
+      const corrected = correctForEffects(result, decoded.partitions, invocation.watermarks);
+      if (corrected !== result) {
+        result = corrected;
+        if (!settings.reportBatchItemFailures) throw new BatchProcessingError(corrected);
       }
       return result.response;
     } finally {
@@ -145,6 +153,8 @@ async function handleEvent(runtime: Runtime, event: unknown, context: LambdaCont
  * A Kafka consumer-group Lambda handler: decode the event, process partitions concurrently and
  * records in offset order, de-duplicate (offset watermarks or business keys), dead-letter
  * poison records, answer with a partial batch response, and log and publish metrics about it.
+ * A handler may return `{ effects: TransactWriteItem[] }` instead of writing to DynamoDB: the
+ * effects are committed atomically with the watermark or business key (exactly once).
  * Configuration comes from the environment (`SCG_*`, read here, once: call it at module
  * scope) with code options taking precedence; see `shared/consumer/README.md`.
  *

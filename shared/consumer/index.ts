@@ -21,6 +21,7 @@ export { ConsumerConfigError, ConsumerError, IdempotencyUnavailableError } from 
 export { LOG_KEYS } from './logging.ts';
 export type {
   ChunkContext,
+  ChunkEffects,
   ConsumerChunkHandler,
   ConsumerLogger,
   ConsumerMetricsOptions,
@@ -34,5 +35,6 @@ export type {
   LambdaContextLike,
   LogAttributes,
   RecordContext,
+  RecordEffects,
   ResolvedIdempotency,
 } from './types.ts';

@@ -33,6 +33,7 @@ const optionsSchema = z.strictObject({
       }),
     ])
     .optional(),
+  transactionalEffects: z.boolean().optional(),
   deadLetter: z.union([z.literal(false), z.string().min(1), withMethods('send')]).optional(),
   reportBatchItemFailures: z.boolean().optional(),
   logger: withMethods('debug', 'info', 'warn', 'error', 'createChild').optional(),
@@ -104,6 +105,17 @@ function resolveIdempotency(options: KafkaConsumerOptions, env: ConsumerEnvironm
   return { mode: 'key', ...where, key, ...(ttl === undefined ? {} : { expiresAfterSeconds: ttl }) };
 }
 
+/** Transactional effects need a store write to commit them with: a watermark or a business key. */
+function checkEffectsSupport(idempotency: ResolvedIdempotency): void {
+  if (idempotency.mode === IDEMPOTENCY_MODES.OFF) {
+    throw new ConsumerConfigError('options.transactionalEffects', `needs idempotency "watermark" or "key" (${CONSUMER_ENV.IDEMPOTENCY} / options.idempotency is "off")`);
+  }
+  const method = idempotency.mode === IDEMPOTENCY_MODES.WATERMARK ? 'commitWatermarkEffects' : 'completeKeyWithEffects';
+  if (idempotency.store !== undefined && typeof idempotency.store[method] !== 'function') {
+    throw new ConsumerConfigError('options.idempotency.store', `cannot commit transactional effects: it has no ${method}() (options.transactionalEffects is true)`);
+  }
+}
+
 function resolveDeadLetter(option: KafkaConsumerOptions['deadLetter'], env: ConsumerEnvironment, overridden: string[]): DeadLetterTarget | undefined {
   if (option !== undefined && env.deadLetter !== undefined) overridden.push(CONSUMER_ENV.DEAD_LETTER);
   if (option === false) return undefined;
@@ -134,12 +146,15 @@ export function resolveSettings(options: KafkaConsumerOptions, env: ConsumerEnvi
     overridden.push(CONSUMER_ENV.REPORT_BATCH_ITEM_FAILURES);
   }
   const idempotency = resolveIdempotency(options, env, overridden);
+  const transactionalEffects = options.transactionalEffects ?? false;
+  if (transactionalEffects) checkEffectsSupport(idempotency);
   const deadLetter = resolveDeadLetter(options.deadLetter, env, overridden);
   const metricsNamespace = options.metrics === false || options.metrics?.namespace === undefined ? env.metricsNamespace : options.metrics.namespace;
   return {
     settings: {
       groupId,
       idempotency,
+      transactionalEffects,
       deadLetter,
       concurrency: options.concurrency ?? env.concurrency,
       chunkSize: options.chunkHandler === undefined ? undefined : (options.chunkSize ?? env.chunkSize),

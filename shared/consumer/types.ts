@@ -1,6 +1,6 @@
 import type { DeadLetterSink } from '../batch/index.ts';
 import type { KafkaRecord } from '../events/index.ts';
-import type { IdempotencyStore, KeyFunction } from '../idempotency/index.ts';
+import type { IdempotencyStore, KeyFunction, TransactWriteItem } from '../idempotency/index.ts';
 import type { IDEMPOTENCY_MODES } from './constants.ts';
 
 /** `off`, `watermark` or `key` (see `IDEMPOTENCY_MODES`). */
@@ -51,11 +51,45 @@ export interface ChunkContext {
   readonly lambdaContext: LambdaContextLike;
 }
 
-/** Handles one record. Throw to fail it (`PoisonRecordError` or a zod error: dead-letter it). */
+/**
+ * Handles one record. Throw to fail it (`PoisonRecordError` or a zod error: dead-letter it).
+ * Return `RecordEffects` (`{ effects }`) to have DynamoDB writes committed exactly once with
+ * the watermark or business key; any other return value is ignored.
+ */
 export type ConsumerRecordHandler = (record: KafkaRecord, context: RecordContext) => unknown;
 
-/** Handles consecutive records of one partition. Throw `ChunkRecordError` to name the failed record. */
+/**
+ * Handles consecutive records of one partition. Throw `ChunkRecordError` to name the failed
+ * record. Return `ChunkEffects` to have DynamoDB writes committed exactly once with the watermark.
+ */
 export type ConsumerChunkHandler = (records: readonly KafkaRecord[], context: ChunkContext) => unknown;
+
+/**
+ * What a record handler returns for transactional effects: `TransactWriteItem`s (any table,
+ * at most 99) the library commits in one TransactWriteItems with the record's idempotency
+ * write, instead of the handler writing them. Needs idempotency `watermark` or `key`.
+ *
+ * @example
+ * recordHandler: (record): RecordEffects => ({ effects: [{ Put: { TableName: 'audit', Item: auditItem(record) } }] }),
+ */
+export interface RecordEffects {
+  readonly effects: readonly TransactWriteItem[];
+  /** Ignored by the consumer (kept for the shape shared with `TransactionalEffects`). */
+  readonly result?: unknown;
+}
+
+/**
+ * What a chunk handler returns for transactional effects: an array belongs to the whole
+ * chunk (committed with the watermark at the chunk's last record, so at most 99 items); a
+ * `Map` from record offset to that record's effects (at most 99 each) lets the library split
+ * the chunk's effects over several transactions, at record boundaries.
+ *
+ * @example
+ * chunkHandler: (records): ChunkEffects => ({ effects: new Map(records.map((r) => [r.offset, [put(r)]])) }),
+ */
+export interface ChunkEffects {
+  readonly effects: readonly TransactWriteItem[] | ReadonlyMap<bigint, readonly TransactWriteItem[]>;
+}
 
 /** Idempotency set in code; every field overrides its `SCG_IDEMPOTENCY*` variable. */
 export interface IdempotencyOptions {
@@ -95,6 +129,14 @@ interface CommonOptions {
   readonly concurrency?: number;
   /** @default from `SCG_IDEMPOTENCY*` */
   readonly idempotency?: IdempotencyMode | IdempotencyOptions;
+  /**
+   * Declares that the handler returns transactional effects (`{ effects }`). Checked at cold
+   * start: idempotency must be `watermark` or `key` and the store able to commit effects.
+   * A chunk handler's `ChunkRecordError` then fails its whole chunk (see README). Effects are
+   * taken without it too, but a misconfiguration only shows on the first record.
+   * @default false
+   */
+  readonly transactionalEffects?: boolean;
   /**
    * A sink, a target string (as `SCG_DEAD_LETTER`), or `false` for none.
    * @default `SCG_DEAD_LETTER`, else none (poison records are reported like any failure)
@@ -149,6 +191,8 @@ export type ResolvedIdempotency =
 export interface ConsumerSettings {
   readonly groupId: string;
   readonly idempotency: ResolvedIdempotency;
+  /** The handler declared transactional effects (`options.transactionalEffects`). */
+  readonly transactionalEffects: boolean;
   readonly deadLetter: DeadLetterTarget | undefined;
   readonly concurrency: number | undefined;
   readonly chunkSize: number | undefined;

@@ -1,12 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { KEY_STATUS } from './constants.ts';
-import { IdempotencyInProgressError, IdempotencyKeyError, IdempotencyResultNotSerializableError } from './errors.ts';
+import { describeItem, TableKeySchemas } from './effect-items.ts';
+import { checkEffects, isTransactionalEffects } from './effects.ts';
+import type { TransactionalEffects } from './effects.ts';
+import {
+  IdempotencyEffectsError,
+  IdempotencyInProgressError,
+  IdempotencyKeyError,
+  IdempotencyLockLostError,
+  IdempotencyResultNotSerializableError,
+  IdempotencyUsageError,
+} from './errors.ts';
 import { checkedKeyFunction, keyFromPath } from './key-extraction.ts';
 import type { ValueDecoder } from './key-extraction.ts';
 import { epochSeconds, isReplayable } from './key-item.ts';
 import { businessKeyOptionsSchema, parseOptions } from './options.ts';
 import { topicPartitionKey } from './partition-keys.ts';
-import type { IdempotencyKeyItem, IdempotencyKeyStore, KeyFunction, KeyScope, KeyedRecord } from './types.ts';
+import type { IdempotencyKeyItem, IdempotencyKeyStore, KeyCompletion, KeyEffectsResult, KeyFunction, KeyLock, KeyScope, KeyedRecord } from './types.ts';
 
 /** Options of {@link BusinessKeyIdempotency}. */
 export interface BusinessKeyIdempotencyOptions<R extends KeyedRecord> {
@@ -43,8 +54,19 @@ export interface BusinessKeySummary {
   readonly locksTakenOver: number;
   /** Executions that re-ran a key whose completed item had expired. */
   readonly expiredItemsRerun: number;
-  /** Handler failures (the key was released). */
+  /** Executions whose lock was lost before their effects were committed (nothing applied). */
+  readonly locksLost: number;
+  /** Handler failures and rejected effects (the key was released). */
   readonly failures: number;
+}
+
+type Replayed<T> = Extract<BusinessKeyOutcome<T>, { readonly status: 'replayed' }>;
+
+/** A key this invocation claimed. */
+interface Claim {
+  readonly status: 'claimed';
+  readonly key: string;
+  readonly lock: KeyLock;
 }
 
 interface Settings<R extends KeyedRecord> {
@@ -53,6 +75,8 @@ interface Settings<R extends KeyedRecord> {
   readonly store: IdempotencyKeyStore;
   readonly expiresAfterSeconds: number;
   readonly now: () => number;
+  /** Key schemas of effect tables, learnt as effects come (to spot an item written twice). */
+  readonly schemas: TableKeySchemas;
 }
 
 /**
@@ -60,7 +84,8 @@ interface Settings<R extends KeyedRecord> {
  * are batched (`load`: one BatchGetItem per 100 keys); each execution costs two writes
  * (claim, then complete or release). Of two invocations racing on a key exactly one runs
  * the handler; the other gets `IdempotencyInProgressError` (retriable) or, once the first
- * completed, its stored result.
+ * completed, its stored result. With `executeWithEffects` the completion is a
+ * TransactWriteItems that also applies the handler's DynamoDB effects: exactly once.
  *
  * @example
  * const idempotency = new BusinessKeyIdempotency({ groupId: 'email', key: 'order.id', store });
@@ -82,6 +107,7 @@ export class BusinessKeyIdempotency<R extends KeyedRecord> {
       store: options.store,
       expiresAfterSeconds: parsed.expiresAfterSeconds,
       now: options.now ?? Date.now,
+      schemas: new TableKeySchemas(),
     };
     this.#lockTimeoutMs = parsed.lockTimeoutMs;
   }
@@ -122,7 +148,7 @@ export class BusinessKeyBatch<R extends KeyedRecord> {
   readonly #keys: Map<R, string | IdempotencyKeyError>;
   readonly #items: Map<string, IdempotencyKeyItem>;
   readonly #remainingTimeMs: () => number;
-  readonly #counts = { executed: 0, duplicatesSkipped: 0, inProgressConflicts: 0, locksTakenOver: 0, expiredItemsRerun: 0, failures: 0 };
+  readonly #counts = { executed: 0, duplicatesSkipped: 0, inProgressConflicts: 0, locksTakenOver: 0, expiredItemsRerun: 0, locksLost: 0, failures: 0 };
 
   /** @internal Use `BusinessKeyIdempotency.load`. */
   constructor(
@@ -144,6 +170,57 @@ export class BusinessKeyBatch<R extends KeyedRecord> {
    * string). A handler failure releases the key and is rethrown unchanged.
    */
   async execute<T>(record: R, handler: (record: R) => T | Promise<T>): Promise<BusinessKeyOutcome<T>> {
+    const claim = await this.#claim<T>(record);
+    if (claim.status === 'replayed') return claim;
+    const result = await this.#runHandler(record, claim, handler);
+    return this.#complete(record, claim, result, []);
+  }
+
+  /**
+   * `execute` for a handler that returns transactional effects (`{ effects, result? }`): the
+   * effects (at most 99 `TransactWriteItem`s, any tables) and the COMPLETED item are written
+   * in ONE TransactWriteItems, on condition that this invocation still holds the key's lock.
+   * A crash before it applies nothing: the lock expires and a retry runs the handler again.
+   * The handler must not write the effects itself. With no effects the completion is the
+   * usual PutItem.
+   *
+   * @throws IdempotencyLockLostError (retriable) when the lock was lost: nothing applied.
+   * @throws IdempotencyEffectsError (not retriable) naming the record when the effects are
+   *   invalid or DynamoDB rejects one of them: nothing applied, the key released.
+   * @example
+   * const { status } = await batch.executeWithEffects(record, (r) => ({
+   *   effects: [{ Update: { TableName: 'counters', Key: { pk: { S: 'orders' } }, UpdateExpression: 'ADD #n :one',
+   *               ExpressionAttributeNames: { '#n': 'count' }, ExpressionAttributeValues: { ':one': { N: '1' } } } }],
+   * }));
+   */
+  async executeWithEffects<T>(
+    record: R,
+    handler: (record: R) => TransactionalEffects<T> | Promise<TransactionalEffects<T>>,
+  ): Promise<BusinessKeyOutcome<T | undefined>> {
+    const claim = await this.#claim<T | undefined>(record);
+    if (claim.status === 'replayed') return claim;
+    const returned: unknown = await this.#runHandler(record, claim, handler);
+    let effects: readonly TransactWriteItem[];
+    try {
+      if (!isTransactionalEffects(returned)) {
+        throw new IdempotencyEffectsError(`the handler of ${describe(record)} must return { effects: TransactWriteItem[], result? }`);
+      }
+      effects = checkEffects(returned.effects, describe(record), this.#settings.schemas);
+    } catch (error) {
+      this.#counts.failures += 1;
+      await this.#release(claim.key, claim.lock.lockToken);
+      throw error;
+    }
+    return this.#complete(record, claim, (returned as TransactionalEffects<T>).result, effects);
+  }
+
+  /** Counts so far, for metrics. */
+  summary(): BusinessKeySummary {
+    return { ...this.#counts };
+  }
+
+  /** Replays a completed key, or claims it (throwing while another invocation holds it). */
+  async #claim<T>(record: R): Promise<Replayed<T> | Claim> {
     const { scope, store, now } = this.#settings;
     const key = this.#keyOf(record);
     const nowMs = now();
@@ -173,20 +250,32 @@ export class BusinessKeyBatch<R extends KeyedRecord> {
     if (claim.previous?.status === KEY_STATUS.inProgress) this.#counts.locksTakenOver += 1;
     else if (claim.previous !== undefined) this.#counts.expiredItemsRerun += 1;
     this.#items.set(key, { status: KEY_STATUS.inProgress, ...lock });
+    return { status: 'claimed', key, lock };
+  }
 
-    let result: T;
+  async #runHandler<T>(record: R, claim: Claim, handler: (record: R) => T | Promise<T>): Promise<T> {
     try {
-      result = await handler(record);
+      return await handler(record);
     } catch (error) {
       this.#counts.failures += 1;
-      await this.#release(key, lock.lockToken);
+      await this.#release(claim.key, claim.lock.lockToken);
       throw error;
     }
+  }
+
+  /** Stores the result (and commits the effects with it). */
+  async #complete<T>(record: R, claim: Claim, result: T, effects: readonly TransactWriteItem[]): Promise<BusinessKeyOutcome<T>> {
+    const { scope, store, now } = this.#settings;
+    const { key } = claim;
     const serialized = serialize(result);
     const completion = { resultJson: serialized.json, expiresAtSeconds: epochSeconds(now()) + this.#settings.expiresAfterSeconds };
-    // If this write fails the item stays IN_PROGRESS until its lock expires; a retry then
-    // runs the handler again. That window is the at-least-once remainder.
-    await store.completeKey(scope, key, completion);
+    if (effects.length === 0) {
+      // If this write fails the item stays IN_PROGRESS until its lock expires; a retry then
+      // runs the handler again. That window is the at-least-once remainder (effects close it).
+      await store.completeKey(scope, key, completion);
+    } else {
+      await this.#commitEffects(record, claim, completion, effects);
+    }
     this.#items.set(key, { status: KEY_STATUS.completed, ...completion });
     this.#counts.executed += 1;
     if ('error' in serialized) {
@@ -199,9 +288,42 @@ export class BusinessKeyBatch<R extends KeyedRecord> {
     return { status: 'executed', key, result };
   }
 
-  /** Counts so far, for metrics. */
-  summary(): BusinessKeySummary {
-    return { ...this.#counts };
+  async #commitEffects(record: R, claim: Claim, completion: KeyCompletion, effects: readonly TransactWriteItem[]): Promise<void> {
+    const { scope, store, schemas } = this.#settings;
+    const { key, lock } = claim;
+    const fail = async (error: Error): Promise<never> => {
+      this.#counts.failures += 1;
+      // Conditional on our lock token: harmless if the transaction did commit after all.
+      await this.#release(key, lock.lockToken);
+      throw error;
+    };
+    if (store.completeKeyWithEffects === undefined) {
+      return fail(new IdempotencyUsageError(`the idempotency store cannot commit the effects of ${describe(record)}: it has no completeKeyWithEffects()`));
+    }
+    let outcome: KeyEffectsResult;
+    try {
+      outcome = await store.completeKeyWithEffects(scope, key, completion, lock.lockToken, effects);
+    } catch (error) {
+      return fail(error as Error);
+    }
+    if (outcome.committed) return;
+    const subject = `idempotency key "${key}" of group "${scope.groupId}" (${describe(record)})`;
+    if (outcome.reason === 'lockLost') {
+      this.#counts.locksLost += 1;
+      if (outcome.current === undefined) this.#items.delete(key);
+      else this.#items.set(key, outcome.current);
+      throw new IdempotencyLockLostError(`${subject} lost its lock before its effects were committed; nothing was applied`, { key });
+    }
+    if (outcome.reason === 'effect') {
+      const item = effects[outcome.effectIndex];
+      const what = item === undefined ? '' : ` (${describeItem(item, schemas)})`;
+      return fail(
+        new IdempotencyEffectsError(
+          `${subject}: DynamoDB rejected effects[${outcome.effectIndex}]${what} with ${outcome.code}${outcome.message ? `: ${outcome.message}` : ''}; nothing was applied`,
+        ),
+      );
+    }
+    return fail(new IdempotencyEffectsError(`${subject}: DynamoDB refused the effects' transaction: ${outcome.message}; nothing was applied`));
   }
 
   #keyOf(record: R): string {
@@ -211,7 +333,7 @@ export class BusinessKeyBatch<R extends KeyedRecord> {
     return key;
   }
 
-  #replay<T>(key: string, item: IdempotencyKeyItem): BusinessKeyOutcome<T> {
+  #replay<T>(key: string, item: IdempotencyKeyItem): Replayed<T> {
     this.#counts.duplicatesSkipped += 1;
     return { status: 'replayed', key, result: (item.resultJson === undefined ? undefined : JSON.parse(item.resultJson)) as T };
   }

@@ -15,6 +15,9 @@ export const IDEMPOTENCY_ERROR_CODES = {
   inProgress: 'IDEMPOTENCY_IN_PROGRESS',
   resultNotSerializable: 'IDEMPOTENCY_RESULT_NOT_SERIALIZABLE',
   store: 'IDEMPOTENCY_STORE_FAILED',
+  effectsInvalid: 'IDEMPOTENCY_EFFECTS_INVALID',
+  lockLost: 'IDEMPOTENCY_LOCK_LOST',
+  effectsNotCommitted: 'IDEMPOTENCY_EFFECTS_NOT_COMMITTED',
 } as const;
 
 /**
@@ -52,3 +55,26 @@ export const PK_PREFIX = {
   watermark: 'wm',
   key: 'key',
 } as const;
+
+/**
+ * TransactWriteItems takes at most 100 items
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+ */
+export const TRANSACTION_MAX_ITEMS = 100;
+
+/**
+ * Effects one record may return: a transaction also carries its idempotency item (the
+ * business key's COMPLETED marker or the partition's watermark), so 99 are left.
+ */
+export const MAX_EFFECTS_PER_RECORD = TRANSACTION_MAX_ITEMS - 1;
+
+/**
+ * Attempts of one TransactWriteItems while DynamoDB cancels it for a transient reason
+ * (`TransactionConflict`, throttling). A cancelled transaction applied nothing, so sending it
+ * again is safe. Effects that many records share (a counter) make conflicts likely when
+ * partitions commit at the same time.
+ */
+export const DEFAULT_TRANSACTION_MAX_ATTEMPTS = 8;
+
+/** First back-off between TransactWriteItems attempts, doubled each time (with full jitter). */
+export const DEFAULT_TRANSACTION_RETRY_BASE_DELAY_MS = 50;

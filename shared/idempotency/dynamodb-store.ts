@@ -25,6 +25,11 @@
  *
  * pk components are percent-encoded (`encodeURIComponent`), so `#` in a group id or key
  * cannot collide with the separators.
+ *
+ * Transactional effects (a handler returns `{ effects }`) are committed with TransactWriteItems:
+ * the effects plus, last, the idempotency item: the COMPLETED put conditioned on the lock
+ * token (business keys), or the watermark update conditioned on the watermark still being
+ * below the transaction's first record (watermarks). See dynamodb-transactions.ts.
  */
 import {
   BatchGetItemCommand,
@@ -34,13 +39,15 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { BatchGetItemCommandOutput, KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import type { BatchGetItemCommandOutput, KeysAndAttributes, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BATCH_GET_MAX_KEYS, KEY_STATUS } from './constants.ts';
 import { storeError } from './dynamodb-errors.ts';
 import { epochSeconds } from './key-item.ts';
 import { ATTRIBUTE, numberValue, readKeyItem, readWatermark, stringValue, writeKeyItem } from './dynamodb-items.ts';
 import type { DynamoItem } from './dynamodb-items.ts';
+import { sendTransaction, watermarkUpdate } from './dynamodb-transactions.ts';
+import type { TransactionSettings } from './dynamodb-transactions.ts';
 import { IdempotencyStoreError } from './errors.ts';
 import { dynamoDbStoreOptionsSchema, parseOptions } from './options.ts';
 import { businessKeyPk, topicPartitionKey, watermarkPk } from './partition-keys.ts';
@@ -50,10 +57,14 @@ import type {
   AdvanceResult,
   IdempotencyKeyItem,
   IdempotencyStore,
+  KeyCompletion,
+  KeyEffectsResult,
   KeyLock,
   KeyScope,
-  StoreOperation,
+  RequestCounts,
   TopicPartition,
+  WatermarkEffectsResult,
+  WatermarkTransaction,
 } from './types.ts';
 
 /** Options of {@link DynamoDbIdempotencyStore}. */
@@ -71,6 +82,10 @@ export interface DynamoDbIdempotencyStoreOptions {
   readonly batchGetMaxAttempts?: number;
   /** First back-off between those attempts, doubled each time, full jitter. @default 50 */
   readonly batchGetRetryBaseDelayMs?: number;
+  /** Attempts of one TransactWriteItems (transactional effects) while cancelled for transient reasons (`TransactionConflict`, throttling). @default 8 */
+  readonly transactionMaxAttempts?: number;
+  /** First back-off between those attempts, doubled each time, full jitter. @default 50 */
+  readonly transactionRetryBaseDelayMs?: number;
 }
 
 /**
@@ -87,6 +102,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
   readonly #counter = new RequestCounter();
+  readonly #transactions: TransactionSettings;
 
   constructor(options: DynamoDbIdempotencyStoreOptions) {
     const parsed = parseOptions(dynamoDbStoreOptionsSchema, options, 'DynamoDB idempotency store');
@@ -94,13 +110,20 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     this.#client = options.client ?? new DynamoDBClient({});
     this.#maxAttempts = parsed.batchGetMaxAttempts;
     this.#baseDelayMs = parsed.batchGetRetryBaseDelayMs;
+    this.#transactions = {
+      client: this.#client,
+      tableName: this.#tableName,
+      counter: this.#counter,
+      maxAttempts: parsed.transactionMaxAttempts,
+      baseDelayMs: parsed.transactionRetryBaseDelayMs,
+    };
   }
 
   get requestCount(): number {
     return this.#counter.requestCount;
   }
 
-  get requestCounts(): Readonly<Record<StoreOperation, number>> {
+  get requestCounts(): RequestCounts {
     return this.#counter.requestCounts;
   }
 
@@ -120,30 +143,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
 
   async advanceWatermark(groupId: string, partition: TopicPartition, offset: bigint): Promise<AdvanceResult> {
     const subject = `group "${groupId}" partition ${topicPartitionKey(partition)} offset ${offset}`;
-    const command = new UpdateItemCommand({
-      TableName: this.#tableName,
-      Key: { [ATTRIBUTE.pk]: stringValue(watermarkPk(groupId, partition)) },
-      UpdateExpression: 'SET #watermark = :new, #groupId = :groupId, #topic = :topic, #partition = :partition, #updatedAt = :updatedAt',
-      // Numbers compare numerically, so offsets beyond 2^53 order correctly.
-      ConditionExpression: 'attribute_not_exists(#pk) OR #watermark < :new',
-      ExpressionAttributeNames: {
-        '#pk': ATTRIBUTE.pk,
-        '#watermark': ATTRIBUTE.watermark,
-        '#groupId': ATTRIBUTE.groupId,
-        '#topic': ATTRIBUTE.topic,
-        '#partition': ATTRIBUTE.partition,
-        '#updatedAt': ATTRIBUTE.updatedAt,
-      },
-      ExpressionAttributeValues: {
-        ':new': numberValue(offset),
-        ':groupId': stringValue(groupId),
-        ':topic': stringValue(partition.topic),
-        ':partition': numberValue(partition.partition),
-        ':updatedAt': numberValue(Date.now()),
-      },
-      // Tells who moved further without another read.
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    });
+    const command = new UpdateItemCommand(watermarkUpdate(this.#tableName, groupId, partition, offset));
     try {
       await this.#request('UpdateItem', subject, () => this.#client.send(command));
       return { advanced: true };
@@ -151,6 +151,14 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return { advanced: false, storedWatermark: readWatermark(error.Item) };
     }
+  }
+
+  async commitWatermarkEffects(groupId: string, partition: TopicPartition, transaction: WatermarkTransaction): Promise<WatermarkEffectsResult> {
+    const subject = `group "${groupId}" partition ${topicPartitionKey(partition)} watermark ${transaction.watermark}`;
+    const marker = { Update: watermarkUpdate(this.#tableName, groupId, partition, transaction.watermark, transaction.from) };
+    const outcome = await sendTransaction(this.#transactions, transaction.effects, marker, subject);
+    if (outcome.committed || outcome.reason !== 'marker') return outcome;
+    return { committed: false, reason: 'superseded', storedWatermark: readWatermark(outcome.item) };
   }
 
   async getKeys(scope: KeyScope, keys: readonly string[]): Promise<ReadonlyMap<string, IdempotencyKeyItem>> {
@@ -198,17 +206,37 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async completeKey(
-    scope: KeyScope,
-    key: string,
-    completion: { readonly resultJson: string | undefined; readonly expiresAtSeconds: number },
-  ): Promise<void> {
+  async completeKey(scope: KeyScope, key: string, completion: KeyCompletion): Promise<void> {
     // Unconditional: whoever completes last wins, and every completion is a real result.
     const command = new PutItemCommand({
       TableName: this.#tableName,
       Item: writeKeyItem(businessKeyPk(scope, key), { status: KEY_STATUS.completed, ...completion }),
     });
     await this.#request('PutItem', describeKey(scope, key), () => this.#client.send(command));
+  }
+
+  async completeKeyWithEffects(
+    scope: KeyScope,
+    key: string,
+    completion: KeyCompletion,
+    lockToken: string,
+    effects: readonly TransactWriteItem[],
+  ): Promise<KeyEffectsResult> {
+    const marker: TransactWriteItem = {
+      Put: {
+        TableName: this.#tableName,
+        Item: writeKeyItem(businessKeyPk(scope, key), { status: KEY_STATUS.completed, ...completion }),
+        // Only while we hold the lock: if it expired and another invocation took the key,
+        // that one runs the handler and commits the effects, not us.
+        ConditionExpression: '#lockToken = :lockToken',
+        ExpressionAttributeNames: { '#lockToken': ATTRIBUTE.lockToken },
+        ExpressionAttributeValues: { ':lockToken': stringValue(lockToken) },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
+    const outcome = await sendTransaction(this.#transactions, effects, marker, describeKey(scope, key));
+    if (outcome.committed || outcome.reason !== 'marker') return outcome;
+    return { committed: false, reason: 'lockLost', current: readKeyItem(outcome.item) };
   }
 
   async releaseKey(scope: KeyScope, key: string, lockToken: string): Promise<void> {
@@ -259,7 +287,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     return items;
   }
 
-  async #request<O>(operation: StoreOperation, subject: string, send: () => Promise<O>): Promise<O> {
+  async #request<O>(operation: 'BatchGetItem' | 'UpdateItem' | 'PutItem' | 'DeleteItem', subject: string, send: () => Promise<O>): Promise<O> {
     this.#counter.count(operation);
     try {
       return await send();

@@ -79,3 +79,64 @@ export class IdempotencyStoreError extends IdempotencyError {
     this.operation = options.operation;
   }
 }
+
+/**
+ * Effects a handler returned cannot be applied: not an array of `TransactWriteItem`s, more
+ * than fit one transaction, two of them on one item, or DynamoDB rejected one of them (its
+ * own condition failed, a validation error). The message names the record. Not retriable by
+ * default: the same record yields the same effects. Nothing of them was applied.
+ */
+export class IdempotencyEffectsError extends IdempotencyError {
+  constructor(message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(message, { code: IDEMPOTENCY_ERROR_CODES.effectsInvalid, retriable: options.retriable ?? false, cause: options.cause });
+  }
+}
+
+/**
+ * Business-key mode: the lock was lost before the handler's effects were committed (it
+ * expired and another invocation took the key over). Nothing was applied; retriable: the
+ * retry replays the other invocation's result or, if that one crashed too, runs again.
+ */
+export class IdempotencyLockLostError extends IdempotencyError {
+  /** The business key. */
+  readonly key: string;
+
+  constructor(message: string, options: { key: string }) {
+    super(message, { code: IDEMPOTENCY_ERROR_CODES.lockLost, retriable: true });
+    this.key = options.key;
+  }
+}
+
+/** Why a watermark transaction was not committed. */
+export type EffectsNotCommittedReason =
+  /** Another invocation moved the watermark past records of this transaction first. */
+  | 'conflict'
+  /** DynamoDB rejected one of the effects (its own condition failed, or a validation error). */
+  | 'rejected'
+  /** The request failed (throttled, network, access denied, ...). */
+  | 'store';
+
+/**
+ * Watermark mode: a transaction of buffered effects was not committed. Records up to
+ * `committedWatermark` have their effects applied; none after it do. Retriable: the
+ * partition must be redelivered from the first record above `committedWatermark` (the
+ * watermark then skips what was committed), which is why the consumer reports that record.
+ */
+export class IdempotencyEffectsNotCommittedError extends IdempotencyError {
+  readonly topic: string;
+  readonly partition: number;
+  /** The watermark as committed (every record at or below it is applied), `undefined` if never advanced. */
+  readonly committedWatermark: bigint | undefined;
+  readonly reason: EffectsNotCommittedReason;
+
+  constructor(
+    message: string,
+    options: { topic: string; partition: number; committedWatermark: bigint | undefined; reason: EffectsNotCommittedReason; cause?: unknown },
+  ) {
+    super(message, { code: IDEMPOTENCY_ERROR_CODES.effectsNotCommitted, retriable: true, cause: options.cause });
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.committedWatermark = options.committedWatermark;
+    this.reason = options.reason;
+  }
+}

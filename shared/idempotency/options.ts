@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { DEFAULT_BATCH_GET_MAX_ATTEMPTS, DEFAULT_BATCH_GET_RETRY_BASE_DELAY_MS, DEFAULT_EXPIRES_AFTER_SECONDS, DEFAULT_LOCK_TIMEOUT_MS } from './constants.ts';
+import {
+  DEFAULT_BATCH_GET_MAX_ATTEMPTS,
+  DEFAULT_BATCH_GET_RETRY_BASE_DELAY_MS,
+  DEFAULT_EXPIRES_AFTER_SECONDS,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_TRANSACTION_MAX_ATTEMPTS,
+  DEFAULT_TRANSACTION_RETRY_BASE_DELAY_MS,
+} from './constants.ts';
 import { IdempotencyConfigError } from './errors.ts';
 
 // Options are validated once, at construction (cold start), with schemas that reject
@@ -49,6 +56,8 @@ export const dynamoDbStoreOptionsSchema = z.strictObject({
   client: z.custom(hasMethods('send'), { message: 'must be a DynamoDBClient' }).optional(),
   batchGetMaxAttempts: z.number().int().min(1).default(DEFAULT_BATCH_GET_MAX_ATTEMPTS),
   batchGetRetryBaseDelayMs: z.number().int().min(0).default(DEFAULT_BATCH_GET_RETRY_BASE_DELAY_MS),
+  transactionMaxAttempts: z.number().int().min(1).default(DEFAULT_TRANSACTION_MAX_ATTEMPTS),
+  transactionRetryBaseDelayMs: z.number().int().min(0).default(DEFAULT_TRANSACTION_RETRY_BASE_DELAY_MS),
 });
 
 /** Parses `input`, or throws an `IdempotencyConfigError` naming every bad field. */

@@ -1,18 +1,21 @@
-import type { RequestCounting, StoreOperation } from './types.ts';
+import type { RequestCounting, RequestCounts, StoreOperation, TransactionOperation } from './types.ts';
 
 /** Counts store requests by operation; shared by the in-memory and DynamoDB stores. */
 export class RequestCounter implements RequestCounting {
   readonly #counts: Record<StoreOperation, number> = { BatchGetItem: 0, UpdateItem: 0, PutItem: 0, DeleteItem: 0 };
+  #transactions = 0;
 
   get requestCount(): number {
-    return Object.values(this.#counts).reduce((sum, count) => sum + count, 0);
+    return Object.values(this.#counts).reduce((sum, count) => sum + count, 0) + this.#transactions;
   }
 
-  get requestCounts(): Readonly<Record<StoreOperation, number>> {
-    return { ...this.#counts };
+  get requestCounts(): RequestCounts {
+    // `TransactWriteItems` only once used, so counts of stores without effects keep their shape.
+    return this.#transactions === 0 ? { ...this.#counts } : { ...this.#counts, TransactWriteItems: this.#transactions };
   }
 
-  count(operation: StoreOperation): void {
-    this.#counts[operation] += 1;
+  count(operation: StoreOperation | TransactionOperation): void {
+    if (operation === 'TransactWriteItems') this.#transactions += 1;
+    else this.#counts[operation] += 1;
   }
 }

@@ -1,4 +1,5 @@
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDbIdempotencyStore, ensureIdempotencyTable } from '../../../shared/idempotency/index.ts';
 import { freshName } from '../support/kafka.ts';
 
@@ -38,4 +39,65 @@ export function idempotencyTablePerTest(): { readonly tableName: string; readonl
 
 export function record(offset: number | bigint, value?: unknown, partition = 0, topic = 'orders') {
   return { topic, partition, offset: BigInt(offset), value };
+}
+
+/**
+ * Sink tables for transactional effects (`pk` String), fresh per test and deleted after it:
+ * `names.counters` is the real name of the table the test calls `counters`.
+ */
+export function sinkTablesPerTest<K extends string>(...prefixes: K[]): { readonly names: Record<K, string>; items(table: string): Promise<Array<Record<string, AttributeValue>>>; counts(table: string): Promise<Map<string, number>> } {
+  const state = { client: undefined as DynamoDBClient | undefined, names: {} as Record<K, string> };
+  beforeEach(async () => {
+    state.client = new DynamoDBClient({});
+    for (const prefix of prefixes) {
+      const name = freshName(prefix);
+      await state.client.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      );
+      await waitUntilTableExists({ client: state.client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: name });
+      state.names[prefix] = name;
+    }
+  });
+  afterEach(async () => {
+    for (const name of Object.values<string>(state.names)) await state.client?.send(new DeleteTableCommand({ TableName: name })).catch(() => undefined);
+    state.client?.destroy();
+  });
+  const items = async (table: string) => {
+    const found: Array<Record<string, AttributeValue>> = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await (state.client as DynamoDBClient).send(new ScanCommand({ TableName: table, ConsistentRead: true, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }));
+      found.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return found;
+  };
+  return {
+    get names() {
+      return state.names;
+    },
+    items,
+    async counts(table) {
+      return new Map((await items(table)).map((item) => [item.pk?.S ?? '', Number(item.count?.N ?? 'NaN')]));
+    },
+  };
+}
+
+/** A client whose TransactWriteItems requests fail from the `nth` on, as if the process died there (`before` sending). */
+export function clientDyingAtTransaction(nth: number): DynamoDBClient {
+  const client = new DynamoDBClient({});
+  let transactions = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand' && ++transactions >= nth) throw Object.assign(new Error('the process was killed'), { name: 'ProcessKilled' });
+      return next(args);
+    },
+    { step: 'initialize', name: 'dieAtTransaction' },
+  );
+  return client;
 }

@@ -37,6 +37,7 @@ describe('consumer configuration from the environment', () => {
     expect(handler.settings).toEqual({
       groupId: 'test-group',
       idempotency: { mode: 'key', tableName: 'idempotency', key: 'user.id', expiresAfterSeconds: 7200 },
+      transactionalEffects: false,
       deadLetter: { kind: 'kafka', topic: 'orders-dlq' },
       concurrency: 6,
       chunkSize: undefined,

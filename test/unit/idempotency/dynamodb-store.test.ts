@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { BatchGetItemCommandInput, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { BatchGetItemCommandInput, TransactWriteItemsCommandInput, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDbIdempotencyStore, IdempotencyConfigError, IdempotencyStoreError } from '../../../shared/idempotency/index.ts';
 
 // No service here: a middleware at the `initialize` step answers every command, so the
@@ -119,5 +119,112 @@ describe('DynamoDbIdempotencyStore', () => {
     expect(() => new DynamoDbIdempotencyStore({ tableName: 'x' })).toThrow(IdempotencyConfigError);
     expect(() => new DynamoDbIdempotencyStore({ tableName: 'x' })).toThrow(/tableName/);
     expect(() => new DynamoDbIdempotencyStore({ tableName: 'table', batchGetMaxAttempts: 0 })).toThrow(/batchGetMaxAttempts/);
+  });
+});
+
+describe('DynamoDbIdempotencyStore transactions', () => {
+  const cancelled = (codes: Array<string | { Code: string; Item?: Record<string, unknown> }>) =>
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: codes.map((code) => (typeof code === 'string' ? { Code: code } : code)) as never,
+    });
+  const effect = { Update: { TableName: 'sink', Key: { pk: { S: 'c' } }, UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': 'n' }, ExpressionAttributeValues: { ':one': { N: '1' } } } };
+  const transaction = { effects: [effect, effect], watermark: 9n, from: 7n };
+
+  it('sends the effects first and the watermark update last, conditioned on the watermark being below the first record', async () => {
+    const { client, inputs } = stubbedClient(() => ({}));
+    const store = new DynamoDbIdempotencyStore({ tableName: 'table', client });
+
+    await expect(store.commitWatermarkEffects('email', { topic: 'orders', partition: 3 }, transaction)).resolves.toEqual({ committed: true });
+
+    const items = (inputs[0]?.input as unknown as TransactWriteItemsCommandInput).TransactItems ?? [];
+    expect(items.slice(0, 2)).toEqual([effect, effect]);
+    expect(items[2]?.Update).toMatchObject({
+      TableName: 'table',
+      Key: { pk: { S: 'wm#email#orders#3' } },
+      ConditionExpression: 'attribute_not_exists(#pk) OR #watermark < :from',
+      ExpressionAttributeValues: { ':new': { N: '9' }, ':from': { N: '7' } },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    expect(store.requestCounts).toEqual({ BatchGetItem: 0, UpdateItem: 0, PutItem: 0, DeleteItem: 0, TransactWriteItems: 1 });
+  });
+
+  it('puts the COMPLETED item on condition of the lock token', async () => {
+    const { client, inputs } = stubbedClient(() => ({}));
+    const store = new DynamoDbIdempotencyStore({ tableName: 'table', client });
+
+    await store.completeKeyWithEffects({ groupId: 'email' }, 'A-1', { resultJson: 'null', expiresAtSeconds: 99 }, 'token-1', [effect]);
+
+    const items = (inputs[0]?.input as unknown as TransactWriteItemsCommandInput).TransactItems ?? [];
+    expect(items[1]?.Put).toMatchObject({
+      Item: { pk: { S: 'key#email#A-1' }, status: { S: 'COMPLETED' }, result: { S: 'null' } },
+      ConditionExpression: '#lockToken = :lockToken',
+      ExpressionAttributeValues: { ':lockToken': { S: 'token-1' } },
+    });
+  });
+
+  it('sends a transaction again while it is cancelled for transient reasons, counting each attempt', async () => {
+    let attempts = 0;
+    const { client } = stubbedClient(() => {
+      attempts += 1;
+      if (attempts < 3) throw cancelled(['None', 'TransactionConflict', 'None']);
+      return {};
+    });
+    const store = new DynamoDbIdempotencyStore({ tableName: 'table', client, transactionRetryBaseDelayMs: 0 });
+
+    await expect(store.commitWatermarkEffects('email', { topic: 'orders', partition: 0 }, transaction)).resolves.toEqual({ committed: true });
+    expect(store.requestCounts.TransactWriteItems).toBe(3);
+  });
+
+  it('gives up on transient cancellations after transactionMaxAttempts with a retriable store error', async () => {
+    const { client } = stubbedClient(() => {
+      throw cancelled(['ThrottlingError', 'None', 'None']);
+    });
+    const store = new DynamoDbIdempotencyStore({ tableName: 'table', client, transactionMaxAttempts: 2, transactionRetryBaseDelayMs: 0 });
+
+    const commit = store.commitWatermarkEffects('email', { topic: 'orders', partition: 0 }, transaction);
+    await expect(commit).rejects.toMatchObject({ retriable: true, operation: 'TransactWriteItems' });
+    await expect(commit).rejects.toThrow(/cancelled 2 times for transient reasons \(ThrottlingError, None, None\)/);
+  });
+
+  it('tells a failed idempotency condition from a rejected effect, reading the stored item', async () => {
+    const responses = [
+      cancelled(['None', 'None', { Code: 'ConditionalCheckFailed', Item: { pk: { S: 'wm' }, watermark: { N: '12' } } }]),
+      cancelled(['None', { Code: 'ConditionalCheckFailed' }, 'None']),
+      cancelled([{ Code: 'ConditionalCheckFailed', Item: { pk: { S: 'k' }, status: { S: 'IN_PROGRESS' }, expiresAt: { N: '5' }, lockToken: { S: 'other' } } }]),
+    ];
+    const { client } = stubbedClient(() => {
+      throw responses.shift();
+    });
+    const store = new DynamoDbIdempotencyStore({ tableName: 'table', client });
+    const partition = { topic: 'orders', partition: 0 };
+
+    await expect(store.commitWatermarkEffects('email', partition, transaction)).resolves.toEqual({ committed: false, reason: 'superseded', storedWatermark: 12n });
+    await expect(store.commitWatermarkEffects('email', partition, transaction)).resolves.toMatchObject({ committed: false, reason: 'effect', effectIndex: 1, code: 'ConditionalCheckFailed' });
+    await expect(store.completeKeyWithEffects({ groupId: 'email' }, 'A-1', { resultJson: undefined, expiresAtSeconds: 9 }, 'mine', [])).resolves.toMatchObject({
+      committed: false,
+      reason: 'lockLost',
+      current: { status: 'IN_PROGRESS', lockToken: 'other' },
+    });
+  });
+
+  it('reports a refused request as invalid and an unknown cancellation as a retriable store failure', async () => {
+    const responses: Error[] = [
+      Object.assign(new Error('Transaction request cannot include multiple operations on one item'), { name: 'ValidationException' }),
+      cancelled(['ResourceNotFoundException', 'None', 'None']),
+    ];
+    const { client } = stubbedClient(() => {
+      throw responses.shift();
+    });
+    const store = new DynamoDbIdempotencyStore({ tableName: 'table', client });
+    const partition = { topic: 'orders', partition: 0 };
+
+    await expect(store.commitWatermarkEffects('email', partition, transaction)).resolves.toEqual({
+      committed: false,
+      reason: 'invalid',
+      message: 'Transaction request cannot include multiple operations on one item',
+    });
+    await expect(store.commitWatermarkEffects('email', partition, transaction)).rejects.toMatchObject({ name: 'IdempotencyStoreError', retriable: true });
   });
 });

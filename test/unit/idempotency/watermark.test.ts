@@ -77,7 +77,7 @@ describe('OffsetWatermark', () => {
     }
 
     expect(store.requestCounts).toEqual({ BatchGetItem: 1, UpdateItem: 6, PutItem: 0, DeleteItem: 0 });
-    expect(batch.summary()).toEqual({ partitions: 6, duplicatesSkipped: 0, advanced: 6, superseded: 0, unchanged: 0 });
+    expect(batch.summary()).toEqual({ partitions: 6, duplicatesSkipped: 0, advanced: 6, superseded: 0, unchanged: 0, transactions: 0 });
   });
 
   it('keeps the watermarks of two consumer groups apart', async () => {
