@@ -45,31 +45,45 @@ export function mappingMetricsEmf(input: {
   };
 }
 
-/** Total lag of each mapping's group over its topics (undefined when nothing is committed). */
-export async function mappingLags(admin: Admin, mappings: readonly MappingRunner[]): Promise<Map<string, number | undefined>> {
+/**
+ * Lag of every partition of each mapping's topics, per mapping (`topic-partition` → lag, or
+ * `undefined` while the group has no commit there), from one Metadata, one ListOffsets and
+ * one OffsetFetch for all groups. The live view and the OffsetLag metric both read it.
+ */
+export async function partitionLags(admin: Admin, mappings: readonly MappingRunner[]): Promise<Map<string, Map<string, bigint | undefined>>> {
   const topics = [...new Set(mappings.flatMap((m) => m.mapping.topics))];
-  const result = new Map<string, number | undefined>();
+  const result = new Map<string, Map<string, bigint | undefined>>();
   if (topics.length === 0) return result;
   const metadata = await admin.metadata({ topics });
-  const ends = await admin.listOffsets({
-    topics: topics.map((name) => ({ name, partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) })),
-  });
+  const partitionsOf = (topic: string): number[] => Array.from({ length: metadata.topics.get(topic)?.partitionsCount ?? 0 }, (_, i) => i);
+  const [ends, committed] = await Promise.all([
+    admin.listOffsets({ topics: topics.map((name) => ({ name, partitions: partitionsOf(name).map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) })) }),
+    admin.listConsumerGroupOffsets({ groups: mappings.map((m) => m.mapping.consumerGroupId) }),
+  ]);
   const end = new Map<string, bigint>(ends.flatMap((t) => t.partitions.map((p) => [`${t.name}-${p.partitionIndex}`, p.offset] as const)));
-  const committed = await admin.listConsumerGroupOffsets({ groups: mappings.map((m) => m.mapping.consumerGroupId) });
   for (const m of mappings) {
     const group = committed.find((g) => g.groupId === m.mapping.consumerGroupId);
-    let lag = 0n;
-    let any = false;
-    for (const t of group?.topics ?? []) {
-      if (!m.mapping.topics.includes(t.name)) continue;
-      for (const p of t.partitions) {
-        if (p.committedOffset < 0n) continue;
-        any = true;
-        const l = (end.get(`${t.name}-${p.partitionIndex}`) ?? 0n) - p.committedOffset;
-        if (l > 0n) lag += l;
+    const at = new Map<string, bigint>((group?.topics ?? []).flatMap((t) => t.partitions.filter((p) => p.committedOffset >= 0n).map((p) => [`${t.name}-${p.partitionIndex}`, p.committedOffset] as const)));
+    const lags = new Map<string, bigint | undefined>();
+    for (const topic of m.mapping.topics) {
+      for (const p of partitionsOf(topic)) {
+        const key = `${topic}-${p}`;
+        const c = at.get(key);
+        // Clamped at 0: the log end was read before the committed offset.
+        lags.set(key, c === undefined ? undefined : (end.get(key) ?? 0n) > c ? (end.get(key) ?? 0n) - c : 0n);
       }
     }
-    result.set(m.uuid, any ? Number(lag) : undefined);
+    result.set(m.uuid, lags);
+  }
+  return result;
+}
+
+/** Total lag of each mapping's group over its topics (undefined when nothing is committed). */
+export async function mappingLags(admin: Admin, mappings: readonly MappingRunner[]): Promise<Map<string, number | undefined>> {
+  const result = new Map<string, number | undefined>();
+  for (const [uuid, lags] of await partitionLags(admin, mappings)) {
+    const known = [...lags.values()].filter((l) => l !== undefined);
+    result.set(uuid, known.length === 0 ? undefined : Number(known.reduce((a, b) => a + b, 0n)));
   }
   return result;
 }

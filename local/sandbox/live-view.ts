@@ -2,6 +2,7 @@
 // their partitions, lag per partition, invocations and errors.
 import { Admin } from '@platformatic/kafka';
 import type { LocalRuntime } from '../esm/index.ts';
+import { partitionLags } from '../esm/metrics.ts';
 
 export interface LiveView {
   stop(): void;
@@ -33,32 +34,20 @@ export function startLiveView(runtime: LocalRuntime, brokers: string[], header: 
 
 async function render(runtime: LocalRuntime, admin: Admin, header: string[]): Promise<string> {
   const mappings = runtime.mappings;
-  const groups = mappings.map((m) => m.mapping.consumerGroupId);
-  const topics = [...new Set(mappings.flatMap((m) => m.mapping.topics))];
-  const [committed, metadata] = await Promise.all([admin.listConsumerGroupOffsets({ groups }), admin.metadata({ topics })]);
-  const request = topics.map((name) => ({ name, partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }));
-  const ends = await admin.listOffsets({ topics: request });
-  const end = new Map<string, bigint>(ends.flatMap((t) => t.partitions.map((p) => [`${t.name}-${p.partitionIndex}`, p.offset] as const)));
+  const lags = await partitionLags(admin, mappings);
   const lines = [...header, ''];
   for (const m of mappings) {
     const c = m.counters;
-    const group = m.mapping.consumerGroupId;
     const owners = new Map<string, number>();
     m.pollers.forEach((p, i) => p.assignments.forEach((key) => owners.set(key, i)));
-    const offsets = new Map<string, bigint>((committed.find((g) => g.groupId === group)?.topics ?? []).flatMap((t) => t.partitions.map((p) => [`${t.name}-${p.partitionIndex}`, p.committedOffset] as const)));
-    lines.push(`${group}  [${m.state}]  pollers ${m.pollers.length}  invocations ${c.invocations}  records ${c.invokedEventCount}  errors ${c.functionErrors}  → destination ${c.onFailureDestinationDeliveredEventCount}  dropped ${c.droppedEventCount}`);
+    lines.push(`${m.mapping.consumerGroupId}  [${m.state}]  pollers ${m.pollers.length}  invocations ${c.invocations}  records ${c.invokedEventCount}  errors ${c.functionErrors}  → destination ${c.onFailureDestinationDeliveredEventCount}  dropped ${c.droppedEventCount}`);
     const cells: string[] = [];
     let total = 0n;
-    for (const topic of m.mapping.topics) {
-      const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
-      for (let p = 0; p < count; p++) {
-        const key = `${topic}-${p}`;
-        const at = offsets.get(key);
-        const lag = at === undefined || at < 0n ? undefined : (end.get(key) ?? 0n) - at;
-        if (lag !== undefined && lag > 0n) total += lag;
-        const owner = owners.get(key);
-        cells.push(`${topic}[${p}] lag ${lag === undefined ? '-' : lag} ${owner === undefined ? '(unowned)' : `P${owner}`}`);
-      }
+    for (const [key, lag] of lags.get(m.uuid) ?? []) {
+      if (lag !== undefined) total += lag;
+      const owner = owners.get(key);
+      const cut = key.lastIndexOf('-');
+      cells.push(`${key.slice(0, cut)}[${key.slice(cut + 1)}] lag ${lag === undefined ? '-' : lag} ${owner === undefined ? '(unowned)' : `P${owner}`}`);
     }
     lines.push(`    total lag ${total}`);
     for (let i = 0; i < cells.length; i += 3) lines.push(`    ${cells.slice(i, i + 3).map((s) => s.padEnd(36)).join('')}`);
