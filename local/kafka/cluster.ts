@@ -213,7 +213,9 @@ export class KafkaCluster {
     const ready = await waitFor(() => this.#ready(), timeoutMs, 300);
     if (!ready) {
       const dead = nodes.find((n) => n.pid === undefined || !isAlive(n.pid)) ?? nodes[0]!;
-      throw new ServiceStartError(`Kafka did not become ready within ${timeoutMs} ms (${nodes.length} node(s), log: ${dead.logFile})`, tail(dead.logFile));
+      // Stop the JVMs first, so their last lines (shutdown included) are in the log we show.
+      await Promise.all(nodes.map((n) => this.#stopNode(n, 5_000)));
+      throw new ServiceStartError(`Kafka did not become ready within ${timeoutMs} ms (${nodes.length} node(s), log: ${dead.logFile})`, tail(dead.logFile) || '(the broker wrote nothing before it was stopped)');
     }
   }
 

@@ -56,9 +56,9 @@ export type ToolName = keyof typeof TOOLS;
  * Fails fast, before anything starts, when a tool is missing or too old, naming the tool,
  * what it is for and the version needed.
  */
-export function requireTool(name: ToolName): void {
+export function requireTool(name: ToolName, env: NodeJS.ProcessEnv = process.env): void {
   const tool: Tool = TOOLS[name];
-  const result = spawnSync(tool.command, tool.args, { encoding: 'utf8' });
+  const result = spawnSync(tool.command, tool.args, { encoding: 'utf8', env });
   const needed = `${tool.minimum[0]}.${tool.minimum[1]}`;
   if (result.error) {
     throw new PrerequisiteError(
