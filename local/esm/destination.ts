@@ -79,7 +79,9 @@ export function kafkaDestination(topic: string, producer: () => Promise<Producer
     description: `kafka://${topic}`,
     async send(records, context) {
       const p = await producer();
+      // acks is a per-send option in @platformatic/kafka: all in-sync replicas, like Lambda's producer would need.
       await p.send({
+        acks: -1,
         messages: records.map((r) => {
           const headers = new Map<Buffer, Buffer>(r.headers.map(([k, v]) => [Buffer.from(k), v]));
           headers.set(Buffer.from('x-amzn-lambda-source-topic'), Buffer.from(r.topic));

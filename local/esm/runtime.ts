@@ -120,7 +120,7 @@ export class LocalRuntime {
   }
 
   #sharedProducer(): Promise<Producer> {
-    this.#producer ??= Promise.resolve(new Producer({ clientId: 'lambda-esm-destination', bootstrapBrokers: this.#brokers, acks: -1 }));
+    this.#producer ??= Promise.resolve(new Producer({ clientId: 'lambda-esm-destination', bootstrapBrokers: this.#brokers }));
     return this.#producer;
   }
 }

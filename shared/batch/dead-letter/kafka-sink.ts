@@ -1,4 +1,4 @@
-import { Producer } from '@platformatic/kafka';
+import { Producer, ProduceAcks } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
 import { z } from 'zod';
 import { DeadLetterError } from '../errors.ts';
@@ -8,7 +8,7 @@ import type { DeadLetterEntry, DeadLetterSink } from './types.ts';
 
 /** The part of a `@platformatic/kafka` `Producer` the sink uses (so tests can pass a fake). */
 export interface DeadLetterProducer {
-  send(options: { messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] }): Promise<unknown>;
+  send(options: { messages: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[]; acks?: number }): Promise<unknown>;
   close?(): Promise<void>;
 }
 
@@ -103,7 +103,9 @@ export function createKafkaDeadLetterSink(options: KafkaDeadLetterSinkOptions): 
       if (entries.some((entry) => entry.topic === topic)) {
         throw new DeadLetterError(`refusing to dead-letter a record of topic ${topic} into the same topic`);
       }
-      await getProducer().send({ messages: entries.map((entry) => toDeadLetterMessage(topic, entry)) });
+      // acks is a per-send option in @platformatic/kafka (a constructor `acks` is not applied);
+      // a dead letter must survive the loss of its partition leader: wait for every in-sync replica.
+      await getProducer().send({ messages: entries.map((entry) => toDeadLetterMessage(topic, entry)), acks: ProduceAcks.ALL });
     },
     async close() {
       if (owned && producer !== undefined) await producer.close?.();

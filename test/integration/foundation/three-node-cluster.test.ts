@@ -1,6 +1,5 @@
-import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { KafkaCluster } from '../../../local/kafka/index.ts';
-import { admin, freshName } from '../support/kafka.ts';
+import { admin, consumeDistinctKeys, freshName, resilientProducer } from '../support/kafka.ts';
 
 describe('a 3-node KRaft cluster', () => {
   let cluster: KafkaCluster;
@@ -14,13 +13,12 @@ describe('a 3-node KRaft cluster', () => {
 
   it('keeps serving produce and consume with one node killed, and the node rejoins after restart', async () => {
     const topic = freshName('rf3');
-    const group = freshName('rf3-group');
     const client = admin(cluster.brokers);
     await client.createTopics({ topics: [topic], partitions: 3, replicas: 3 });
 
-    const producer = new Producer({ clientId: 'rf3-producer', bootstrapBrokers: cluster.brokers, serializers: stringSerializers, acks: -1, retries: 60, retryDelay: 500 });
+    const producer = resilientProducer(cluster.brokers, { clientId: 'rf3-producer' });
     const send = async (from: number, count: number): Promise<void> => {
-      await producer.send({ messages: Array.from({ length: count }, (_, i) => ({ topic, key: String(from + i), value: `v${from + i}` })) });
+      await producer.send(Array.from({ length: count }, (_, i) => ({ topic, key: Buffer.from(String(from + i)), value: Buffer.from(`v${from + i}`) })));
     };
     try {
       await send(0, 100);
@@ -29,18 +27,7 @@ describe('a 3-node KRaft cluster', () => {
       // has fenced it and moved its leaderships (broker.session.timeout.ms, 4 s locally).
       await send(100, 100);
 
-      const consumer = new Consumer({ groupId: group, clientId: 'rf3-consumer', bootstrapBrokers: [cluster.brokers[0]!], deserializers: stringDeserializers });
-      const seen = new Set<string>();
-      try {
-        const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 500 });
-        for await (const message of stream) {
-          seen.add(message.key);
-          if (seen.size === 200) break;
-        }
-        await stream.close();
-      } finally {
-        await consumer.close(true);
-      }
+      const seen = await consumeDistinctKeys(cluster.brokers, topic, 200);
       expect(seen.size).toBe(200);
 
       await cluster.restartNode(2);

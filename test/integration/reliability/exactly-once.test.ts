@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { Admin, Producer } from '@platformatic/kafka';
+import { Admin } from '@platformatic/kafka';
 import { KafkaCluster } from '../../../local/kafka/index.ts';
 import { ensureIdempotencyTable } from '../../../shared/idempotency/index.ts';
-import { freshName } from '../support/kafka.ts';
+import { freshName, resilientProducer } from '../support/kafka.ts';
 import { eventually } from '../esm/support.ts';
 
 const CLI = fileURLToPath(new URL('../../../local/esm/cli.ts', import.meta.url));
@@ -98,13 +98,13 @@ describe('the reliability run', () => {
     // Produce in the background while the faults happen. Not idempotent: a producer retry may
     // write a record twice, which only adds records; every offset in the log must then be
     // processed exactly once, so the expected sums come from the log end offsets.
-    const producer = new Producer({ clientId: 'reliability-producer', bootstrapBrokers: cluster.brokers, acks: -1, retries: 60, retryDelay: 500 });
+    const producer = resilientProducer(cluster.brokers, { clientId: 'reliability-producer' });
     let produced = 0;
     const producing = (async () => {
       const value = Buffer.alloc(100, 'r');
       while (produced < TOTAL) {
         const n = Math.min(2_000, TOTAL - produced);
-        await producer.send({ messages: Array.from({ length: n }, (_, i) => ({ topic, key: Buffer.from(`k${produced + i}`), value })) });
+        await producer.send(Array.from({ length: n }, (_, i) => ({ topic, key: Buffer.from(`k${produced + i}`), value })));
         produced += n;
       }
     })();

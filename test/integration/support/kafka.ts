@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Admin } from '@platformatic/kafka';
+import { Admin, Consumer, Producer, type MessageToProduce } from '@platformatic/kafka';
 
 /** The broker the global setup started (or the one SCG_KAFKA_BOOTSTRAP names). */
 export function bootstrapServers(): string[] {
@@ -59,4 +59,65 @@ export function kafkaTestResources(options: { brokers?: () => string[] } = {}) {
       return name;
     },
   };
+}
+
+/**
+ * A producer for fault tests. @platformatic/kafka 2.12's producer can keep sending to a
+ * partition's old leader after a broker is killed (NOT_LEADER_OR_FOLLOWER until its retries
+ * run out); a new producer reads fresh metadata. So a failed send is retried on a new one.
+ */
+export function resilientProducer(brokers: string[], options: { clientId: string; attempts?: number }) {
+  const create = (): Producer => new Producer({ clientId: options.clientId, bootstrapBrokers: brokers, retries: 10, retryDelay: 300 });
+  let producer = create();
+  return {
+    async send(messages: MessageToProduce[]): Promise<void> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          // acks is a per-send option in @platformatic/kafka 2.12: a constructor `acks` is not
+          // applied, and the default (leader only) loses records when the leader is killed.
+          await producer.send({ messages, acks: -1 });
+          return;
+        } catch (error) {
+          if (attempt >= (options.attempts ?? 20)) throw error;
+          await producer.close().catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 1_000));
+          producer = create();
+        }
+      }
+    },
+    close: (): Promise<void> => producer.close(),
+  };
+}
+
+/**
+ * Reads `topic` from the earliest offset until `count` distinct keys were seen. Like
+ * `resilientProducer`, it replaces its consumer when nothing arrives for `stallMs`: after a
+ * broker is killed, a @platformatic/kafka 2.12 consumer can keep fetching from the dead leader.
+ */
+export async function consumeDistinctKeys(brokers: string[], topic: string, count: number, options: { stallMs?: number; timeoutMs?: number } = {}): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  while (seen.size < count) {
+    if (Date.now() > deadline) throw new Error(`only ${seen.size} of ${count} keys of ${topic} arrived`);
+    const consumer = new Consumer({ groupId: freshName('reader'), clientId: 'reader', bootstrapBrokers: brokers });
+    try {
+      const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 500 });
+      await new Promise<void>((resolve) => {
+        let timer = setTimeout(resolve, options.stallMs ?? 10_000);
+        stream.on('data', (message: { key: Buffer }) => {
+          seen.add(message.key.toString());
+          clearTimeout(timer);
+          if (seen.size >= count) resolve();
+          else timer = setTimeout(resolve, options.stallMs ?? 10_000);
+        });
+        stream.on('error', () => resolve());
+      });
+      await stream.close().catch(() => undefined);
+    } catch {
+      // metadata or join failed while the cluster recovers: try again with a new consumer
+    } finally {
+      await consumer.close(true).catch(() => undefined);
+    }
+  }
+  return seen;
 }
