@@ -312,8 +312,7 @@ async function newState(dist: KafkaDistribution, count: number, options: KafkaCl
   });
   return {
     runDir,
-    // A Kafka cluster id is a base64url-encoded 16-byte UUID (22 characters).
-    clusterId: randomBytes(16).toString('base64url'),
+    clusterId: newClusterId(),
     detached: options.detached ?? false,
     nodes,
     classpath: dist.classpath,
@@ -355,5 +354,17 @@ function sweepStaleRuns(log?: (line: string) => void): void {
     for (const pid of live) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     rmSync(dir, { recursive: true, force: true });
     log?.(`removed data left by a killed run: ${dir}${live.length ? ` (killed ${live.length} leftover JVM(s))` : ''}`);
+  }
+}
+
+/**
+ * A Kafka cluster id: a base64url-encoded 16-byte UUID (22 characters). Like Kafka's own
+ * `Uuid.randomUuid()`, never one that starts with '-': the storage tool's argument parser
+ * would read `-t -abc...` as an option (a 1-in-64 failure of every start).
+ */
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }

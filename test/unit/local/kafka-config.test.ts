@@ -1,3 +1,4 @@
+import { newClusterId } from '../../../local/kafka/cluster.ts';
 import { serverProperties } from '../../../local/kafka/config.ts';
 import { KafkaCluster } from '../../../local/kafka/cluster.ts';
 
@@ -46,5 +47,16 @@ describe('KafkaCluster.start extra listener names', () => {
   });
   it('rejects the same name twice', async () => {
     await expect(KafkaCluster.start({ extraListeners: [{ name: 'DELAYED' }, { name: 'DELAYED' }] })).rejects.toMatchObject({ code: 'LOCAL_BAD_OPTION' });
+  });
+});
+
+describe('newClusterId', () => {
+  it('never starts with "-", which the storage tool would read as an option', () => {
+    // 0xf8 → base64url '-' as the first character.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)];
+    const id = newClusterId(() => draws.shift()!);
+    expect(id.startsWith('-')).toBe(false);
+    expect(id).toHaveLength(22);
+    expect(draws).toHaveLength(0);
   });
 });
