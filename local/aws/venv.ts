@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceStartError } from '../support/errors.ts';
 import { REPO_ROOT } from '../support/paths.ts';
+import { runCommand as run } from '../support/processes.ts';
 import { requireTool } from '../support/prereqs.ts';
 import { MOTO_VERSION } from './version.ts';
 
@@ -46,15 +46,4 @@ export async function ensureMoto(options: { log?: (line: string) => void } = {})
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
-}
-
-function run(command: string, args: string[]): Promise<{ code: number; text: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
-    child.on('error', (error) => resolve({ code: -1, text: `${text}\n${error.message}` }));
-    child.on('close', (code) => resolve({ code: code ?? -1, text }));
-  });
 }

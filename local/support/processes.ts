@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Whether a process with this pid exists (signal 0 probes without signalling). */
@@ -55,4 +56,16 @@ export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, 
     await sleep(intervalMs);
   }
   return false;
+}
+
+/** Runs a command to completion; resolves with its exit code and combined stdout+stderr (never rejects). */
+export function runCommand(command: string, args: string[]): Promise<{ code: number; text: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    child.on('error', (error) => resolve({ code: -1, text: `${text}\n${error.message}` }));
+    child.on('close', (code) => resolve({ code: code ?? -1, text }));
+  });
 }

@@ -1,23 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MappingSpec } from '../../../local/esm/index.ts';
 import { admin, bootstrapServers, kafkaTestResources } from '../support/kafka.ts';
-import { eventually, produce, recordingFunction, sinkFile } from './support.ts';
+import { eventually, produce, recordingFunction, sinkFile, startRuntimeProcess } from './support.ts';
 
-const CLI = fileURLToPath(new URL('../../../local/esm/cli.ts', import.meta.url));
-
-function startRuntime(configPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, '--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready ')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}`)));
-  });
-}
 
 async function committedOffsets(group: string, topic: string): Promise<Map<string, bigint>> {
   const client = admin();
@@ -41,7 +28,7 @@ describe('the local runtime killed with SIGKILL mid-batch', () => {
     const configPath = join(sink.path, '..', 'runtime.json');
     writeFileSync(configPath, JSON.stringify({ bootstrapServers: bootstrapServers().join(','), functions: [recordingFunction('slow', { SINK_FILE: sink.path, SLOW_MS: '150' })], mappings: [mapping] }));
 
-    const first = await startRuntime(configPath);
+    const first = await startRuntimeProcess(configPath);
     await eventually('some batches delivered', () => sink.lines().length >= 100);
     first.kill('SIGKILL'); // mid-batch: every invocation sleeps 150 ms
     await new Promise((r) => first.once('exit', r));
@@ -49,7 +36,7 @@ describe('the local runtime killed with SIGKILL mid-batch', () => {
     // The dead member's session must expire before its partitions are reassigned.
     const committedAtKill = await committedOffsets(group, topic);
 
-    const second = await startRuntime(configPath);
+    const second = await startRuntimeProcess(configPath);
     try {
       await eventually('all 600 delivered', () => new Set(sink.lines().map((l) => l.value)).size === 600, 90_000);
     } finally {

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,4 +74,17 @@ export async function eventually(what: string, predicate: () => boolean | Promis
     await sleep(100);
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+}
+
+const RUNTIME_CLI = fileURLToPath(new URL('../../../local/esm/cli.ts', import.meta.url));
+
+/** Starts the local runtime as its own process (so a test can SIGKILL it); resolves once it polls. */
+export function startRuntimeProcess(configPath: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [RUNTIME_CLI, '--config', configPath], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready ')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}`)));
+  });
 }

@@ -3,7 +3,7 @@
 // killed and restarted and the runtime killed (SIGKILL) twice during the run. With the
 // library's idempotency (watermark + transactional effects), the sink holds every record
 // exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,22 +14,11 @@ import { Admin } from '@platformatic/kafka';
 import { KafkaCluster } from '../../../local/kafka/index.ts';
 import { ensureIdempotencyTable } from '../../../shared/idempotency/index.ts';
 import { freshName, resilientProducer } from '../support/kafka.ts';
-import { eventually } from '../esm/support.ts';
+import { eventually, startRuntimeProcess } from '../esm/support.ts';
 
-const CLI = fileURLToPath(new URL('../../../local/esm/cli.ts', import.meta.url));
 const CONSUMER = fileURLToPath(new URL('./fixtures/exactly-once-consumer.ts', import.meta.url));
 const TOTAL = 100_000;
 const PARTITIONS = 6;
-
-function startRuntime(configPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, '--config', configPath], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready ')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}`)));
-  });
-}
 
 async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -113,17 +102,17 @@ describe('the reliability run', () => {
       const [t] = await admin.listOffsets({ topics: [{ name: topic, partitions: Array.from({ length: PARTITIONS }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] });
       return new Map(t!.partitions.map((p) => [p.partitionIndex, p.offset]));
     };
-    let runtime = await startRuntime(configPath);
+    let runtime = await startRuntimeProcess(configPath);
     try {
       await eventually('a fifth produced', () => produced >= TOTAL * 0.2, 120_000);
       await cluster.killNode(2);
       await eventually('two fifths produced', () => produced >= TOTAL * 0.4, 120_000);
       await kill(runtime); // first runtime crash
-      runtime = await startRuntime(configPath);
+      runtime = await startRuntimeProcess(configPath);
       await cluster.restartNode(2);
       await eventually('three fifths produced', () => produced >= TOTAL * 0.6, 120_000);
       await kill(runtime); // second runtime crash
-      runtime = await startRuntime(configPath);
+      runtime = await startRuntimeProcess(configPath);
       await producing;
 
       // Every acknowledged record is in the log: sends use acks=all (min.insync.replicas=2).
