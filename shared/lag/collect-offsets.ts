@@ -54,9 +54,10 @@ export interface TopicLayouts {
 /**
  * Partition counts and leaders of the topics involved: one Metadata request. A deleted
  * topic fails the whole request (the client reports "Unknown topic X."), so it is set
- * aside and the request repeated without it.
+ * aside and the request repeated without it. With `maxAgeMs`, topics the client's cache
+ * refreshed within that many milliseconds are answered from the cache (no request).
  */
-export async function fetchTopicLayouts(admin: Admin, topics: readonly string[]): Promise<TopicLayouts> {
+export async function fetchTopicLayouts(admin: Admin, topics: readonly string[], maxAgeMs?: number): Promise<TopicLayouts> {
   const layouts = new Map<string, TopicLayout>();
   const missing: string[] = [];
   const errors: string[] = [];
@@ -65,7 +66,8 @@ export async function fetchTopicLayouts(admin: Admin, topics: readonly string[])
   while (remaining.length > 0) {
     try {
       // Fresh metadata: leaders move, and stale leaders cost a failed ListOffsets round.
-      const metadata = await admin.metadata({ topics: remaining, forceUpdate: true, ...(attempt > 0 ? { retries: 0 } : {}) });
+      const freshness = maxAgeMs === undefined ? { forceUpdate: true } : { metadataMaxAge: maxAgeMs };
+      const metadata = await admin.metadata({ topics: [...remaining], ...freshness, ...(attempt > 0 ? { retries: 0 } : {}) });
       for (const topic of remaining) {
         const info = metadata.topics.get(topic);
         if (info === undefined) {

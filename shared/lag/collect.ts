@@ -1,9 +1,10 @@
 import type { Admin } from '@platformatic/kafka';
 import { chunk, mapWithConcurrency } from './batching.ts';
-import { LAG_DEFAULTS, LIST_OFFSETS_EARLIEST, LIST_OFFSETS_LATEST } from './constants.ts';
+import { LAG_DEFAULTS } from './constants.ts';
 import { describeConsumerGroups, listConsumerGroups, listConsumerGroupsPerBroker } from './collect-groups.ts';
 import type { DescribedGroup, ListedGroup } from './collect-groups.ts';
-import { fetchCommittedOffsets, fetchLogOffsets, fetchTopicLayouts } from './collect-offsets.ts';
+import { fetchCommittedOffsets, fetchTopicLayouts } from './collect-offsets.ts';
+import { logOffsetsOf, prefetchLogOffsets } from './collect-prefetch.ts';
 import type { CommittedOffsets } from './collect-offsets.ts';
 import { describeError } from './errors.ts';
 import { groupFilter, isLiteralPattern } from './group-filter.ts';
@@ -28,6 +29,14 @@ export interface CollectLagOptions {
   readonly topicsPerListOffsets?: number;
   /** Batches in flight at once. @default 4 */
   readonly concurrency?: number;
+  /**
+   * Partition count of each topic the previous cycle read (`LagCollection.topics`). Their
+   * log offsets are fetched alongside the group requests instead of after them, which
+   * takes one round (Metadata + ListOffsets) off the critical path of a warm cycle; new
+   * topics and topics whose partition count changed are fetched after, as on a first
+   * cycle. @default none: every topic is fetched after the group requests
+   */
+  readonly knownTopics?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -38,6 +47,11 @@ export interface CollectLagOptions {
  *    ConsumerGroupDescribe and OffsetFetch, each one request per coordinator;
  * 3. Metadata for the topics involved (one request);
  * 4. ListOffsets latest and earliest in parallel (one request per partition leader each).
+ *
+ * With `knownTopics` (a warm monitor), 3 and 4 run for those topics alongside 1 and 2, and
+ * step 3 then reads the metadata those requests just refreshed: the cycle's wall time is
+ * the longer of the two chains instead of their sum. Committed and end offsets were never
+ * read at one instant (lag is clamped at 0 for that reason); this changes which is read first.
  *
  * So the request count grows with brokers and coordinators, not with groups (batches of
  * 500 groups add one round each on clusters with more). A broker or coordinator that
@@ -51,6 +65,9 @@ export async function collectLag(admin: Admin, options: CollectLagOptions = {}):
   const select = groupFilter(options);
   const concurrency = options.concurrency ?? LAG_DEFAULTS.concurrency;
   const errors: string[] = [];
+  const logOptions = { topicsPerCall: options.topicsPerListOffsets ?? LAG_DEFAULTS.topicsPerListOffsets, concurrency };
+  const cycleStartedMs = Date.now();
+  const prefetch = prefetchLogOffsets(admin, options.knownTopics, logOptions.topicsPerCall);
 
   let listed: ListedGroup[];
   let listingComplete = true;
@@ -102,13 +119,12 @@ export async function collectLag(admin: Admin, options: CollectLagOptions = {}):
   for (const offsets of committed.values()) for (const topic of offsets.keys()) topicNames.add(topic);
   for (const group of described.values()) for (const m of group.members) for (const topic of m.assignment.keys()) topicNames.add(topic);
 
-  const layouts = await fetchTopicLayouts(admin, [...topicNames].sort());
+  const prefetched = await prefetch;
+  // After a successful prefetch, the metadata its ListOffsets calls refreshed (this cycle)
+  // is current: read it from the client's cache; anything older is asked again.
+  const layouts = await fetchTopicLayouts(admin, [...topicNames].sort(), prefetched === undefined ? undefined : Date.now() - cycleStartedMs + 1);
   errors.push(...layouts.errors);
-  const logOptions = { topicsPerCall: options.topicsPerListOffsets ?? LAG_DEFAULTS.topicsPerListOffsets, concurrency };
-  const [ends, starts] = await Promise.all([
-    fetchLogOffsets(admin, layouts.layouts, LIST_OFFSETS_LATEST, logOptions),
-    fetchLogOffsets(admin, layouts.layouts, LIST_OFFSETS_EARLIEST, logOptions),
-  ]);
+  const { ends, starts } = await logOffsetsOf(admin, layouts.layouts, prefetched, logOptions);
 
   const topics = new Map<string, CollectedTopic>();
   for (const [topic, layout] of layouts.layouts) {

@@ -72,6 +72,8 @@ export class LagMonitor {
   readonly #options: LagMonitorOptions;
   readonly #counter: KafkaRequestCounter;
   readonly #policies: Map<string, ScalingPolicy>;
+  /** Partition counts of the topics the last cycle read: a warm instance prefetches their offsets. */
+  #knownTopics: ReadonlyMap<string, number> | undefined;
 
   constructor(deps: LagMonitorDeps, options: LagMonitorOptions = {}) {
     this.#deps = deps;
@@ -98,7 +100,12 @@ export class LagMonitor {
     this.#counter.start();
     let collection: LagCollection;
     try {
-      collection = await collectLag(admin, { ...this.#options, ...(index ? { knownGroups: index.groups } : {}) });
+      collection = await collectLag(admin, {
+        ...this.#options,
+        ...(index ? { knownGroups: index.groups } : {}),
+        ...(this.#knownTopics ? { knownTopics: this.#knownTopics } : {}),
+      });
+      this.#knownTopics = new Map([...collection.topics].map(([topic, t]) => [topic, t.partitionCount]));
     } catch (error) {
       errors.push(`collection failed: ${describeError(error)}`);
       collection = { groups: [], topics: new Map(), vanishedGroups: [], errors: [], listingComplete: false };

@@ -1,0 +1,85 @@
+import type { Admin } from '@platformatic/kafka';
+import { chunk } from './batching.ts';
+import { LIST_OFFSETS_EARLIEST, LIST_OFFSETS_LATEST } from './constants.ts';
+import { fetchLogOffsets } from './collect-offsets.ts';
+import type { LogOffsets, TopicLayout } from './collect-offsets.ts';
+
+/** Log offsets read early, for the topics the previous cycle knew. */
+export interface PrefetchedLogOffsets {
+  /** The partition count each topic was asked with. */
+  readonly partitionCounts: ReadonlyMap<string, number>;
+  readonly ends: LogOffsets;
+  readonly starts: LogOffsets;
+}
+
+/** What {@link fetchLogOffsets} returns, for log end and log start. */
+export interface LogOffsetsResult {
+  readonly ends: { offsets: LogOffsets; unavailable: Map<string, string> };
+  readonly starts: { offsets: LogOffsets; unavailable: Map<string, string> };
+}
+
+/**
+ * Log end and start offsets of every partition of `known` (topic -> partition count),
+ * asked while the group requests are in flight. Never rejects: any failure (a deleted
+ * topic, a partition without a leader, a broker down) resolves to `undefined` and the
+ * cycle takes the ordinary path, whose per-leader fallbacks attribute errors precisely.
+ */
+export async function prefetchLogOffsets(admin: Admin, known: ReadonlyMap<string, number> | undefined, topicsPerCall: number): Promise<PrefetchedLogOffsets | undefined> {
+  if (known === undefined || known.size === 0) return undefined;
+  const ask = async (timestamp: bigint): Promise<LogOffsets> => {
+    const offsets: LogOffsets = new Map();
+    for (const batch of chunk([...known], topicsPerCall)) {
+      const answer = await admin.listOffsets({
+        topics: batch.map(([name, count]) => ({ name, partitions: Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp })) })),
+      });
+      for (const topic of answer) {
+        const row = new Array<bigint | null>(known.get(topic.name) ?? 0).fill(null);
+        for (const p of topic.partitions) if (p.offset >= 0n && p.partitionIndex < row.length) row[p.partitionIndex] = p.offset;
+        offsets.set(topic.name, row);
+      }
+    }
+    return offsets;
+  };
+  try {
+    const [ends, starts] = await Promise.all([ask(LIST_OFFSETS_LATEST), ask(LIST_OFFSETS_EARLIEST)]);
+    return { partitionCounts: known, ends, starts };
+  } catch {
+    return undefined;
+  }
+}
+
+const complete = (row: ReadonlyArray<bigint | null> | undefined, count: number): boolean => row !== undefined && row.length === count && row.every((o) => o !== null);
+
+/**
+ * Log offsets of every topic in `layouts`: the prefetched ones where they cover the topic
+ * as the fresh metadata describes it (same partition count, every partition answered, a
+ * leader for each), the rest asked now.
+ */
+export async function logOffsetsOf(
+  admin: Admin,
+  layouts: ReadonlyMap<string, TopicLayout>,
+  prefetched: PrefetchedLogOffsets | undefined,
+  options: { topicsPerCall: number; concurrency: number },
+): Promise<LogOffsetsResult> {
+  const reused = new Set<string>();
+  const remaining = new Map<string, TopicLayout>();
+  for (const [topic, layout] of layouts) {
+    const usable =
+      prefetched !== undefined &&
+      prefetched.partitionCounts.get(topic) === layout.partitionCount &&
+      layout.leaders.every((leader) => leader >= 0) &&
+      complete(prefetched.ends.get(topic), layout.partitionCount) &&
+      complete(prefetched.starts.get(topic), layout.partitionCount);
+    if (usable) reused.add(topic);
+    else remaining.set(topic, layout);
+  }
+  const [ends, starts] = await Promise.all([
+    fetchLogOffsets(admin, remaining, LIST_OFFSETS_LATEST, options),
+    fetchLogOffsets(admin, remaining, LIST_OFFSETS_EARLIEST, options),
+  ]);
+  for (const topic of reused) {
+    ends.offsets.set(topic, prefetched!.ends.get(topic)!);
+    starts.offsets.set(topic, prefetched!.starts.get(topic)!);
+  }
+  return { ends, starts };
+}
