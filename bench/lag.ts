@@ -253,6 +253,8 @@ async function retry<T>(fn: () => Promise<T>, attempts = 10): Promise<T> {
 function collectOnlyApproach(brokers: string[]): Approach {
   const admin = new Admin({ clientId: 'bench-collect', bootstrapBrokers: brokers });
   const counter = new KafkaRequestCounter(admin);
+  // Warm like the monitor: the topics of the previous cycle are known (collect-prefetch.ts).
+  let knownTopics: ReadonlyMap<string, number> | undefined;
   return {
     name: 'collect only',
     open: async () => undefined,
@@ -260,7 +262,8 @@ function collectOnlyApproach(brokers: string[]): Approach {
       counter.reset();
       counter.start();
       try {
-        const collection = await collectLag(admin);
+        const collection = await collectLag(admin, knownTopics ? { knownTopics } : {});
+        knownTopics = new Map([...collection.topics].map(([topic, t]) => [topic, t.partitionCount]));
         let totalLag = 0n;
         for (const g of collection.groups) {
           for (const p of g.partitions) if (p.committedOffset !== null && p.logEndOffset !== null && p.logEndOffset > p.committedOffset) totalLag += p.logEndOffset - p.committedOffset;
