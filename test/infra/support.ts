@@ -3,7 +3,9 @@
 // so the tests neither run esbuild nor depend on the real handlers being written.
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -15,9 +17,19 @@ export const fixtureEntry = (name: string): string => `${FIXTURE_ROOT}functions/
 
 const cdkJson = JSON.parse(readFileSync(`${REPO_ROOT}cdk.json`, 'utf8')) as { context: Record<string, unknown> };
 
+// Without an outdir, every synthesis (Template.fromStack) leaves a `cdk.out*` directory in
+// the system temp dir for good: hundreds per test run. Each App gets its own directory
+// here, removed after the test file.
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** An App as `cdk synth` builds it, except that no stack is bundled (`aws:cdk:bundling-stacks` = []). */
 export function testApp(): App {
-  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const outdir = mkdtempSync(join(tmpdir(), 'scg-cdk-test-'));
+  outdirs.push(outdir);
+  return new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
 }
 
 /** A stack in a fresh test app. */
