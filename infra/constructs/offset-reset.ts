@@ -1,4 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,6 +9,7 @@ import { Construct } from 'constructs';
 import type { ClusterDeclaration } from '../config/types.ts';
 import { clusterEnvironment, grantClusterConnect } from '../lib/cluster-access.ts';
 import { grantMappingControl } from '../lib/mapping-iam.ts';
+import { acknowledge } from '../lib/nag.ts';
 import type { VpcPlacement } from '../lib/vpc.ts';
 import { BundledFunction } from './bundled-function.ts';
 import { ConstructPropsError } from './errors.ts';
@@ -29,6 +32,12 @@ export interface OffsetResetProps {
   readonly groups: readonly ResettableGroup[];
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /**
+   * Where operators put `strategy.fromFile` CSVs (`{ "fromFile": "s3://<bucket>/<key>" }`):
+   * the function may read objects there and nowhere else.
+   * @default - none: `fromFile` takes inline CSV only; an S3 location fails with AccessDenied
+   */
+  readonly offsetFiles?: { readonly bucketName: string; readonly keyPrefix?: string };
 }
 
 /**
@@ -85,6 +94,24 @@ export class OffsetReset extends Construct {
       this,
       fn.role,
       props.groups.map((g) => g.function),
+    );
+    if (props.offsetFiles !== undefined) this.#grantOffsetFiles(fn, props.offsetFiles);
+  }
+
+  #grantOffsetFiles(fn: BundledFunction, files: NonNullable<OffsetResetProps['offsetFiles']>): void {
+    const { bucketName, keyPrefix = '' } = files;
+    // S3 bucket naming rules (the common subset); a token is checked by CloudFormation.
+    if (!Token.isUnresolved(bucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketName)) {
+      throw new ConstructPropsError(`OffsetReset ${this.node.path}`, `offsetFiles.bucketName must be an S3 bucket name, got "${bucketName}"`);
+    }
+    if (keyPrefix.includes('*')) throw new ConstructPropsError(`OffsetReset ${this.node.path}`, `offsetFiles.keyPrefix must not contain "*", got "${keyPrefix}"`);
+    const objects = Bucket.fromBucketName(this, 'OffsetFiles', bucketName).arnForObjects(`${keyPrefix}*`);
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
+    acknowledge(
+      fn.role,
+      'AwsSolutions-IAM5',
+      [`Resource::arn:<AWS::Partition>:s3:::${bucketName}/${keyPrefix}*`],
+      'Operators choose the offsets file names at reset time; reads are limited to this bucket and key prefix.',
     );
   }
 }

@@ -85,3 +85,41 @@ describe('OffsetReset', () => {
     expect(() => new OffsetReset(testStack(), 'R', { cluster: MSK_IAM, entry: fixtureEntry('offset-reset'), projectRoot: FIXTURE_ROOT, groups: [] })).toThrow(/groups must not be empty/);
   });
 });
+
+describe('OffsetReset offset files', () => {
+  it('may read fromFile CSVs under the declared bucket and prefix only, acknowledged for cdk-nag', () => {
+    const stack = testStack();
+    const reset = new OffsetReset(stack, 'OffsetReset', {
+      cluster: MSK_IAM,
+      entry: fixtureEntry('offset-reset'),
+      projectRoot: FIXTURE_ROOT,
+      groups: groups(stack),
+      offsetFiles: { bucketName: 'ops-offset-files', keyPrefix: 'resets/' },
+    });
+    const read = statements(Template.fromStack(stack)).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(read).toEqual([
+      expect.objectContaining({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::ops-offset-files/resets/*']] } }),
+    ]);
+    expect(nagFindings(reset)).toEqual([]);
+  });
+
+  it('grants no S3 access without offsetFiles', () => {
+    const stack = testStack();
+    new OffsetReset(stack, 'OffsetReset', { cluster: MSK_IAM, entry: fixtureEntry('offset-reset'), projectRoot: FIXTURE_ROOT, groups: groups(stack) });
+    expect(statements(Template.fromStack(stack)).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))).toEqual([]);
+  });
+
+  it('rejects a bucket name that is not one, naming the field', () => {
+    const stack = testStack();
+    expect(
+      () =>
+        new OffsetReset(stack, 'OffsetReset', {
+          cluster: MSK_IAM,
+          entry: fixtureEntry('offset-reset'),
+          projectRoot: FIXTURE_ROOT,
+          groups: groups(stack),
+          offsetFiles: { bucketName: 'Ops_Files' },
+        }),
+    ).toThrow(/offsetFiles\.bucketName must be an S3 bucket name, got "Ops_Files"/);
+  });
+});
