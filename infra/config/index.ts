@@ -9,6 +9,7 @@ export type {
   AutoscalingDeclaration,
   ClusterDeclaration,
   ConsumerDeclaration,
+  DeadLetterDeclaration,
   Declaration,
   DeclarationInput,
   MskClusterDeclaration,

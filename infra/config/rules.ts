@@ -1,4 +1,4 @@
-import type { ConsumerDeclaration, Declaration } from './types.ts';
+import type { ClusterDeclaration, ConsumerDeclaration, Declaration } from './types.ts';
 
 /** A rule violation (error) or a note worth reading (warning), with the field path. */
 export interface RuleFinding {
@@ -46,6 +46,7 @@ export function checkDeclaration(d: Declaration, nowSeconds: number = Math.floor
     if (groups.has(c.groupId)) error(`${at}.groupId`, `duplicate group id "${c.groupId}" (each consumer group gets its own function)`);
     groups.add(c.groupId);
     checkConsumer(c, at, partitions, nowSeconds, error, warn);
+    checkDeadLetter(d.cluster, c, at, error, warn);
   });
 
   return { errors, warnings };
@@ -152,4 +153,20 @@ function checkConsumer(c: ConsumerDeclaration, at: string, partitions: ReadonlyM
     tableEnvs.add(t.env);
     if (t.sortKey !== undefined && t.sortKey.name === t.partitionKey.name) error(`${at}.tables[${i}].sortKey.name`, 'must differ from partitionKey.name');
   });
+}
+
+// The Kafka dead-letter sink (shared/batch/dead-letter/kafka-sink.ts, as shared/consumer creates
+// it from SCG_DEAD_LETTER) connects to the event's bootstrapServers in plaintext, without SASL,
+// from the consumer function, which runs outside any VPC. MSK (IAM or SCRAM) and authenticated
+// self-managed brokers refuse such a client, so the declaration refuses it there.
+function checkDeadLetter(cluster: ClusterDeclaration, c: ConsumerDeclaration, at: string, error: Report, warn: Report): void {
+  if (c.deadLetter?.type !== 'kafka') return;
+  const target = c.deadLetter.topic.slice('kafka://'.length);
+  if (c.topics.includes(target)) error(`${at}.deadLetter.topic`, `must not be a source topic of this consumer ("${target}")`);
+  if (cluster.type === 'msk' || cluster.auth !== 'none') {
+    const auth = cluster.type === 'msk' ? `MSK with auth "${cluster.auth}"` : `auth "${cluster.auth}"`;
+    error(`${at}.deadLetter`, `a Kafka dead-letter topic needs brokers that accept unauthenticated plaintext clients (the sink connects without SASL or TLS), not ${auth}: use type "sqs" or "s3"`);
+  } else {
+    warn(`${at}.deadLetter`, 'the Kafka dead-letter sink connects from the consumer function, which runs outside any VPC: the brokers must be reachable from there');
+  }
 }

@@ -98,6 +98,20 @@ export const OnFailureSchema = z.discriminatedUnion(
   { error: 'must have type "kafka", "sqs" or "s3"' },
 );
 
+/**
+ * Where the consumer library writes poison records itself, one record at a time (`SCG_DEAD_LETTER`),
+ * unlike `onFailure`, where Lambda parks whole failed batches. Only the declared sink is bundled.
+ */
+export const DeadLetterSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('kafka'), topic: z.string().regex(/^kafka:\/\/[a-zA-Z0-9._-]{1,249}$/, 'must be kafka://<topic>') }),
+    z.strictObject({ type: z.literal('sqs'), retentionDays: intIn(1, 14).default(14) }),
+    z.strictObject({ type: z.literal('s3'), expireAfterDays: intIn(1, 3650).default(90) }),
+  ],
+  { error: 'must have type "kafka", "sqs" or "s3"' },
+);
+
 export const AlarmsSchema = z.strictObject({
   /** Alarm when the largest partition lag of any topic reaches this many records. */
   maxOffsetLag: z.int({ error: 'must be a positive integer' }).positive('must be a positive integer').optional(),
@@ -159,6 +173,8 @@ export const ConsumerSchema = z.strictObject({
   bisectBatchOnError: z.boolean().default(false),
   reportBatchItemFailures: z.boolean().default(false),
   onFailure: OnFailureSchema.optional(),
+  /** The library's per-record dead-letter sink; omitted: a poison record fails its partition like any error. */
+  deadLetter: DeadLetterSchema.optional(),
   /** Lambda event filter patterns, one object each (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html). */
   filters: z
     .array(z.record(z.string(), z.unknown()).refine((p) => Object.keys(p).length > 0, 'must be a non-empty filter pattern'))

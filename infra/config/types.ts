@@ -4,6 +4,7 @@ import type {
   AutoscalingSchema,
   ClusterSchema,
   ConsumerSchema,
+  DeadLetterSchema,
   DeclarationSchema,
   MskClusterSchema,
   OnFailureSchema,
@@ -25,6 +26,7 @@ export type TopicDeclaration = z.output<typeof TopicSchema>;
 export type ConsumerDeclaration = z.output<typeof ConsumerSchema>;
 export type PollersDeclaration = z.output<typeof PollersSchema>;
 export type OnFailureDeclaration = z.output<typeof OnFailureSchema>;
+export type DeadLetterDeclaration = z.output<typeof DeadLetterSchema>;
 export type AlarmsDeclaration = z.output<typeof AlarmsSchema>;
 export type AutoscalingDeclaration = z.output<typeof AutoscalingSchema>;
 

@@ -6,7 +6,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE_ALIASES, BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, BUNDLE_NODE_OPTIONS, BUNDLE_REQUIRE_BANNER, BUNDLE_TARGET } from '../lib/bundling.ts';
+import type { DeadLetterSinkKind } from '../../shared/consumer/dead-letter-sinks.ts';
+import { BUNDLE_ALIASES, BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, BUNDLE_NODE_OPTIONS, BUNDLE_REQUIRE_BANNER, BUNDLE_TARGET, bundleDefines } from '../lib/bundling.ts';
 import { acknowledge } from '../lib/nag.ts';
 import type { VpcPlacement } from '../lib/vpc.ts';
 import { ConstructPropsError } from './errors.ts';
@@ -28,6 +29,8 @@ export interface BundledFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Run inside this VPC (to reach brokers that are only reachable there). @default - no VPC */
   readonly vpc?: VpcPlacement;
+  /** Dead-letter sinks to bundle (see `BundleSelection` in infra/lib/bundling.ts). @default [] */
+  readonly deadLetterSinks?: readonly DeadLetterSinkKind[];
 }
 
 /**
@@ -89,6 +92,7 @@ export class BundledFunction extends Construct {
         banner: BUNDLE_REQUIRE_BANNER,
         externalModules: [...BUNDLE_EXTERNAL_MODULES],
         esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
+        define: bundleDefines({ deadLetterSinks: props.deadLetterSinks ?? [] }),
         // esbuild is a dev dependency; Docker does not run on our build machines.
         forceDockerBundling: false,
       },

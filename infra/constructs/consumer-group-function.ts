@@ -19,6 +19,8 @@ import { acknowledge } from '../lib/nag.ts';
 import { S3PutOnlyOnFailureDestination } from '../lib/s3-put-only-destination.ts';
 import type { VpcPlacement } from '../lib/vpc.ts';
 import { BundledFunction } from './bundled-function.ts';
+import { deadLetterWiring } from './consumer-dead-letter.ts';
+import type { ConsumerDeadLetter } from './consumer-dead-letter.ts';
 import { ConstructPropsError } from './errors.ts';
 
 /** How the consumer library de-duplicates redelivered records (`SCG_IDEMPOTENCY`). */
@@ -75,6 +77,12 @@ export interface ConsumerGroupFunctionProps {
   readonly reportBatchItemFailures?: boolean;
   /** @default - failed batches are retried per the retry settings, then skipped */
   readonly onFailure?: ConsumerFailureDestination;
+  /**
+   * Where the consumer library writes poison records (`SCG_DEAD_LETTER`); the function is
+   * bundled with this sink only, and granted what it calls.
+   * @default - no sink bundled: a poison record fails its partition like any error
+   */
+  readonly deadLetter?: ConsumerDeadLetter;
   /** Event filter patterns. @default - every record is delivered */
   readonly filters?: ReadonlyArray<Readonly<Record<string, unknown>>>;
   /** @default 'watermark' */
@@ -125,6 +133,9 @@ export class ConsumerGroupFunction extends Construct {
   /** The SQS queue or S3 bucket created for `onFailure`, if any. */
   readonly failureQueue?: Queue;
   readonly failureBucket?: Bucket;
+  /** The SQS queue or S3 bucket created for `deadLetter`, if any. */
+  readonly deadLetterQueue?: Queue;
+  readonly deadLetterBucket?: Bucket;
   readonly provisioned: boolean;
 
   constructor(scope: Construct, id: string, props: ConsumerGroupFunctionProps) {
@@ -135,10 +146,14 @@ export class ConsumerGroupFunction extends Construct {
     this.provisioned = props.provisionedPollers !== undefined;
     const idempotency = props.idempotency ?? 'watermark';
     const reportBatchItemFailures = props.reportBatchItemFailures ?? false;
+    const deadLetter = props.deadLetter === undefined ? undefined : deadLetterWiring(this, props.deadLetter);
+    this.deadLetterQueue = deadLetter?.queue;
+    this.deadLetterBucket = deadLetter?.bucket;
 
     const fn = new BundledFunction(this, 'Handler', {
       entry: props.entry,
       projectRoot: props.projectRoot,
+      deadLetterSinks: deadLetter === undefined ? [] : [deadLetter.sink],
       description: `Kafka consumer group ${props.groupId} (${props.topics.join(', ')})`,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(60),
@@ -151,11 +166,13 @@ export class ConsumerGroupFunction extends Construct {
         // Must match the mapping's FunctionResponseTypes: a handler that reports item
         // failures to a mapping that does not expect them has its whole batch committed.
         SCG_REPORT_BATCH_ITEM_FAILURES: String(reportBatchItemFailures),
+        ...(deadLetter === undefined ? {} : { SCG_DEAD_LETTER: deadLetter.target }),
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? props.groupId,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? LAG_METRICS_NAMESPACE,
       },
     });
     this.function = fn.function;
+    deadLetter?.grant(fn);
 
     if (props.idempotencyTable !== undefined && idempotency !== 'off') {
       // The commands shared/idempotency issues; no Scan/Query, no table management.
@@ -354,6 +371,15 @@ function validate(path: string, props: ConsumerGroupFunctionProps): void {
   if (props.onFailure?.type === 'kafka') {
     const target = props.onFailure.topic.replace(/^kafka:\/\//, '');
     if (props.topics.includes(target)) fail(`onFailure topic must not be a source topic (${target})`);
+  }
+  // By hand, the variable would name a sink the bundle does not contain (the cold start fails).
+  if (props.environment?.SCG_DEAD_LETTER !== undefined) fail('environment.SCG_DEAD_LETTER is set by deadLetter: declare the dead letter there, which also bundles its sink and grants access');
+  if (props.deadLetter?.type === 'kafka') {
+    const target = props.deadLetter.topic.replace(/^kafka:\/\//, '');
+    if (!/^kafka:\/\/[a-zA-Z0-9._-]{1,249}$/.test(props.deadLetter.topic)) fail(`deadLetter.topic must be kafka://<topic>, got "${props.deadLetter.topic}"`);
+    if (props.topics.includes(target)) fail(`deadLetter topic must not be a source topic (${target})`);
+    // The sink connects without SASL or TLS (see infra/config/rules.ts).
+    if (props.cluster.type === 'msk' || props.cluster.auth !== 'none') fail('deadLetter of type "kafka" needs a self-managed cluster with auth "none": the sink connects unauthenticated; use "sqs" or "s3"');
   }
   if ((props.idempotency ?? 'watermark') !== 'off' && props.idempotencyTable === undefined) fail(`idempotency "${props.idempotency ?? 'watermark'}" needs idempotencyTable`);
   const timeout = props.timeout?.toSeconds();

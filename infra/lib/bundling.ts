@@ -2,6 +2,8 @@
 // (NodejsFunction) and bench/bundles.ts (raw esbuild), so the benchmark measures what
 // deploys.
 import type { BuildOptions } from 'esbuild';
+import { DEAD_LETTER_SINK_DEFINES } from '../../shared/consumer/constants.ts';
+import type { DeadLetterSinkKind } from '../../shared/consumer/dead-letter-sinks.ts';
 
 /** esbuild target: the `nodejs24.x` runtime. */
 export const BUNDLE_TARGET = 'node24';
@@ -17,13 +19,30 @@ export const BUNDLE_MAIN_FIELDS: readonly string[] = ['module', 'main'];
 export const BUNDLE_REQUIRE_BANNER = "import { createRequire as __scgCreateRequire } from 'node:module'; const require = __scgCreateRequire(import.meta.url);";
 
 /**
- * Modules left out of the bundle: none. The `nodejs24.x` runtime ships an AWS SDK v3,
- * but its version moves with runtime updates, while package.json pins the exact SDK we
- * test against; bundling it keeps Lambda, the local runtime and the tests on the same
- * code, and esbuild keeps only the commands we use (the runtime copy loads whole
- * CommonJS clients). The cost is asset size, which bench/bundles.ts keeps under watch.
+ * Modules left out of the bundle: only the credential providers the SDK's default chain
+ * (`@aws-sdk/credential-provider-node`) imports lazily, after `fromEnv` finds no credentials in
+ * the environment. Lambda always sets `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/
+ * `AWS_SESSION_TOKEN` from the execution role
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
+ * so a function never loads them; bundled they cost ~130 KB (with the STS/SSO clients they
+ * carry) and ~30 ms of every cold import. Should a chain ever get past `fromEnv` (the local
+ * runtime with no credentials), the imports resolve like any runtime SDK package: from the
+ * `nodejs24.x` runtime's SDK v3 in Lambda (every runtime client depends on them), from
+ * node_modules locally (cdk.out is inside the repository).
+ *
+ * The rest of the SDK is bundled, not left to the runtime's copy (the CDK default): the
+ * runtime's version moves with runtime updates while package.json pins the exact SDK we test
+ * against, and bench/bundles.ts measures the bundled clients importing faster than the same
+ * clients loaded from node_modules as separate files (its "SDK external" column).
  */
-export const BUNDLE_EXTERNAL_MODULES: readonly string[] = [];
+export const BUNDLE_EXTERNAL_MODULES: readonly string[] = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+];
 
 /**
  * `NODE_OPTIONS` of every function. `--enable-source-maps` makes stack traces point at
@@ -43,6 +62,30 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled',
 };
 
+/** What varies between the bundles of the app's functions. */
+export interface BundleSelection {
+  /**
+   * The dead-letter sinks the bundle contains: those the consumer's declaration names
+   * (`deadLetter`). The others' modules, and the Kafka producer or SDK client they import,
+   * are left out; configuring one anyway fails the cold start, naming `SCG_DEAD_LETTER`.
+   * @default [] (no sink)
+   */
+  readonly deadLetterSinks?: readonly DeadLetterSinkKind[];
+}
+
+/**
+ * esbuild `define`s for `selection`: each `DEAD_LETTER_SINK_DEFINES` constant set to `true`
+ * or `false`, so shared/consumer/dead-letter-sinks.ts drops the `import()` of unused sinks.
+ * Harmless in functions that do not reference them.
+ *
+ * @example
+ * bundleDefines({ deadLetterSinks: ['sqs'] }); // { __SCG_DEAD_LETTER_KAFKA__: 'false', __SCG_DEAD_LETTER_SQS__: 'true', ... }
+ */
+export function bundleDefines(selection: BundleSelection = {}): Record<string, string> {
+  const sinks = new Set(selection.deadLetterSinks ?? []);
+  return Object.fromEntries(Object.entries(DEAD_LETTER_SINK_DEFINES).map(([kind, name]) => [name, String(sinks.has(kind as DeadLetterSinkKind))]));
+}
+
 /**
  * The esbuild options equivalent to the NodejsFunction bundling above, for tools that
  * call esbuild directly (bench/bundles.ts, the bundling test).
@@ -50,7 +93,7 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
  * @example
  * await build(esbuildOptions('/repo/functions/lag-monitor/handler.ts', '/tmp/out/index.mjs'));
  */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+export function esbuildOptions(entry: string, outfile: string, selection: BundleSelection = {}): BuildOptions {
   return {
     entryPoints: [entry],
     outfile,
@@ -65,6 +108,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     banner: { js: BUNDLE_REQUIRE_BANNER },
     external: [...BUNDLE_EXTERNAL_MODULES],
     alias: { ...BUNDLE_ALIASES },
+    define: bundleDefines(selection),
     logLevel: 'error',
   };
 }

@@ -6,6 +6,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { ConsumerDeclaration, Declaration } from '../config/types.ts';
+import type { ConsumerDeadLetter } from '../constructs/consumer-dead-letter.ts';
 import { ConsumerGroupFunction } from '../constructs/consumer-group-function.ts';
 import type { ConsumerFailureDestination, ConsumerGroupFunctionProps } from '../constructs/consumer-group-function.ts';
 import { importVpcPlacement } from '../lib/vpc.ts';
@@ -87,8 +88,17 @@ function failureDestination(c: ConsumerDeclaration): ConsumerFailureDestination 
   return { type: 's3', expiration: Duration.days(f.expireAfterDays) };
 }
 
+function deadLetter(c: ConsumerDeclaration): ConsumerDeadLetter | undefined {
+  const d = c.deadLetter;
+  if (d === undefined) return undefined;
+  if (d.type === 'kafka') return { type: 'kafka', topic: d.topic };
+  if (d.type === 'sqs') return { type: 'sqs', retentionPeriod: Duration.days(d.retentionDays) };
+  return { type: 's3', expiration: Duration.days(d.expireAfterDays) };
+}
+
 function consumerProps(d: Declaration, c: ConsumerDeclaration, projectRoot: string, clusterVpc: VpcPlacement | undefined, table: Table | undefined): ConsumerGroupFunctionProps {
   const onFailure = failureDestination(c);
+  const poison = deadLetter(c);
   return {
     cluster: d.cluster,
     ...(clusterVpc === undefined ? {} : { clusterVpc }),
@@ -116,6 +126,7 @@ function consumerProps(d: Declaration, c: ConsumerDeclaration, projectRoot: stri
     bisectBatchOnError: c.bisectBatchOnError,
     reportBatchItemFailures: c.reportBatchItemFailures,
     ...(onFailure === undefined ? {} : { onFailure }),
+    ...(poison === undefined ? {} : { deadLetter: poison }),
     ...(c.filters === undefined ? {} : { filters: c.filters }),
     idempotency: c.idempotency,
     ...(table === undefined ? {} : { idempotencyTable: table }),

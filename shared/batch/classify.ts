@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// From zod's core, not through the `z` namespace: `z.core.$ZodError` makes a bundler keep all of
+// zod (every locale included), about 400 KB. Classic zod and zod/mini errors are both $ZodError.
+import { $ZodError } from 'zod/v4/core';
 import { isRetriable } from '../errors/index.ts';
 import { ChunkRecordError } from './errors.ts';
 
@@ -15,6 +17,6 @@ import { ChunkRecordError } from './errors.ts';
  */
 export function isPoison(error: unknown): boolean {
   if (error instanceof ChunkRecordError) return isPoison(error.cause);
-  if (error instanceof z.core.$ZodError) return true;
+  if (error instanceof $ZodError) return true;
   return !isRetriable(error);
 }

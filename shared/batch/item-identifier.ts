@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MalformedEventError, parseTopicPartitionKey, topicPartitionKey } from '../events/index.ts';
+import { safeParse } from '../validation/index.ts';
 import { BatchResponseError } from './errors.ts';
 
 // THE ONE PLACE that knows the Kafka partial batch response shape.
@@ -96,8 +97,8 @@ export function buildBatchResponse(failures: readonly RecordCoordinates[]): Kafk
 }
 
 const itemIdentifierSchema = z.strictObject({
-  partition: z.string().min(3),
-  offset: z.number().int().min(0),
+  partition: z.string().check(z.minLength(3)),
+  offset: z.number().check(z.int(), z.minimum(0)),
 });
 
 const batchItemFailureSchema = z.strictObject({ itemIdentifier: itemIdentifierSchema });
@@ -122,7 +123,7 @@ export function parseBatchResponse(response: unknown): ParsedBatchResponse {
   if (!Array.isArray(list)) return { kind: 'invalid', reason: 'batchItemFailures is not an array' };
   const lowest = new Map<string, ReportedFailure>();
   for (let i = 0; i < list.length; i++) {
-    const parsed = batchItemFailureSchema.safeParse(list[i]);
+    const parsed = safeParse(batchItemFailureSchema, list[i]);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = ['batchItemFailures', i, ...(issue?.path ?? [])].map(String).join('.');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, MAX_CHUNK_SIZE } from './constants.ts';
 import type { DeadLetterSink } from './dead-letter/types.ts';
 import { parseOptions } from './parse-options.ts';
@@ -25,32 +25,34 @@ const guard = z.custom<PartitionGuard>(
 
 const optionsSchema = z
   .strictObject({
-    recordHandler: fn.optional(),
-    chunkHandler: fn.optional(),
-    chunkSize: z.number().int().min(1).max(MAX_CHUNK_SIZE).optional(),
-    concurrency: z.number().int().min(1).max(1_000).optional(),
-    reportBatchItemFailures: z.boolean().optional(),
-    deadLetter: z.strictObject({ sink, groupId: z.string().min(1).max(200).optional() }).optional(),
-    partitionGuard: guard.optional(),
-    hooks: z
-      .strictObject({
-        onRecordFailed: fn.optional(),
-        onDeadLettered: fn.optional(),
-        onPartitionComplete: fn.optional(),
-        onBatchComplete: fn.optional(),
-        onGuardError: fn.optional(),
-      })
-      .optional(),
+    recordHandler: z.optional(fn),
+    chunkHandler: z.optional(fn),
+    chunkSize: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_CHUNK_SIZE))),
+    concurrency: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_000))),
+    reportBatchItemFailures: z.optional(z.boolean()),
+    deadLetter: z.optional(z.strictObject({ sink, groupId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) })),
+    partitionGuard: z.optional(guard),
+    hooks: z.optional(
+      z.strictObject({
+        onRecordFailed: z.optional(fn),
+        onDeadLettered: z.optional(fn),
+        onPartitionComplete: z.optional(fn),
+        onBatchComplete: z.optional(fn),
+        onGuardError: z.optional(fn),
+      }),
+    ),
   })
-  .superRefine((options, ctx) => {
-    const handlers = Number(options.recordHandler !== undefined) + Number(options.chunkHandler !== undefined);
-    if (handlers !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['recordHandler'], message: 'give exactly one of recordHandler and chunkHandler' });
-    }
-    if (options.chunkSize !== undefined && options.chunkHandler === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['chunkSize'], message: 'chunkSize needs a chunkHandler' });
-    }
-  });
+  .check(
+    z.superRefine((options, ctx) => {
+      const handlers = Number(options.recordHandler !== undefined) + Number(options.chunkHandler !== undefined);
+      if (handlers !== 1) {
+        ctx.addIssue({ code: 'custom', path: ['recordHandler'], message: 'give exactly one of recordHandler and chunkHandler' });
+      }
+      if (options.chunkSize !== undefined && options.chunkHandler === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['chunkSize'], message: 'chunkSize needs a chunkHandler' });
+      }
+    }),
+  );
 
 /** Options with defaults applied, as the processor uses them. */
 export interface ResolvedOptions {

@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { formatPath } from '../events/index.ts';
+import { safeParse } from '../validation/index.ts';
 import { BatchOptionsError } from './errors.ts';
 
 /**
@@ -7,8 +8,8 @@ import { BatchOptionsError } from './errors.ts';
  *
  * @throws BatchOptionsError naming the bad field (unknown keys included: a typo is an error).
  */
-export function parseOptions(schema: z.ZodType, options: unknown): void {
-  const parsed = schema.safeParse(options);
+export function parseOptions(schema: z.core.$ZodType, options: unknown): void {
+  const parsed = safeParse(schema, options);
   if (parsed.success) return;
   const issue = parsed.error.issues[0];
   throw new BatchOptionsError(formatPath(issue?.path ?? []), issue?.message ?? 'invalid');

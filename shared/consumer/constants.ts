@@ -99,6 +99,19 @@ export const DEAD_LETTER_SCHEMES = {
   S3: 's3://',
 } as const;
 
+/**
+ * The bundle-time constants that say which dead-letter sinks a function's bundle contains, one
+ * per sink kind, set with esbuild `define` to `true` or `false` (infra/lib/bundling.ts,
+ * `bundleDefines`). A sink's module, and what it imports (a Kafka producer: ~700 KB; the S3
+ * or SQS client), is left out of a bundle whose constant is `false`. Unbundled (tests, local
+ * scripts) the constants do not exist and every sink is available.
+ */
+export const DEAD_LETTER_SINK_DEFINES = {
+  kafka: '__SCG_DEAD_LETTER_KAFKA__',
+  sqs: '__SCG_DEAD_LETTER_SQS__',
+  s3: '__SCG_DEAD_LETTER_S3__',
+} as const;
+
 /** Stable error codes of the consumer module. */
 export const CONSUMER_ERROR_CODES = {
   CONFIG: 'CONSUMER_CONFIG_INVALID',

@@ -1,6 +1,8 @@
 import type { DeadLetterEntry, DeadLetterSink } from '../batch/index.ts';
 import { DeadLetterError } from '../batch/index.ts';
 import { DEAD_LETTER_SCHEMES } from './constants.ts';
+import { loadDeadLetterSink } from './dead-letter-sinks.ts';
+import type { ClosableSink } from './dead-letter-sinks.ts';
 import { ConsumerConfigError } from './errors.ts';
 import type { DeadLetterTarget } from './types.ts';
 
@@ -60,15 +62,12 @@ export interface ManagedDeadLetterSink extends DeadLetterSink {
   close(): Promise<void>;
 }
 
-interface ClosableSink extends DeadLetterSink {
-  close?(): Promise<void>;
-}
-
 /**
  * The sink for `target`. Sink modules are imported on first use, so a function without poison
- * records never loads the SQS/S3 SDK or a Kafka producer at cold start. A Kafka target writes
- * to the cluster of the event being processed (one producer per `bootstrapServers`, kept
- * while the instance is warm); it connects in plaintext: for MSK IAM or SCRAM, pass a
+ * records never loads the SQS/S3 SDK or a Kafka producer at cold start, and a bundle holds only
+ * the sinks its declaration names (see dead-letter-sinks.ts). A Kafka target writes to the
+ * cluster of the event being processed (one producer per `bootstrapServers`, kept while the
+ * instance is warm); it connects in plaintext: for MSK IAM or SCRAM, pass a
  * `createKafkaDeadLetterSink({ producer })` built with the project's client factory instead.
  *
  * @example
@@ -80,11 +79,7 @@ export function createDeadLetterSink(target: DeadLetterTarget, bootstrapServers:
   const sinkFor = (servers: string): Promise<ClosableSink> => {
     let sink = sinks.get(servers);
     if (sink === undefined) {
-      sink = import('../batch/dead-letter/index.ts').then((module): ClosableSink => {
-        if (target.kind === 'kafka') return module.createKafkaDeadLetterSink({ topic: target.topic, bootstrapServers: servers, clientId: 'scg-dead-letter' });
-        if (target.kind === 'sqs') return module.createSqsDeadLetterSink({ queueUrl: target.queueUrl });
-        return module.createS3DeadLetterSink(target.keyPrefix === undefined ? { bucket: target.bucket } : { bucket: target.bucket, keyPrefix: target.keyPrefix });
-      });
+      sink = loadDeadLetterSink(target, servers);
       // A failed import or creation must not stick: the next poison record tries again.
       sink.catch(() => sinks.delete(servers));
       sinks.set(servers, sink);

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MAX_CHUNK_SIZE } from '../batch/index.ts';
+import { safeParse } from '../validation/index.ts';
 import { CONSUMER_ENV, DEFAULT_METRICS_NAMESPACE, IDEMPOTENCY_MODES, SHARED_SCG_VARIABLES } from './constants.ts';
 import { parseDeadLetterTarget } from './dead-letter.ts';
 import { ConsumerConfigError } from './errors.ts';
@@ -22,39 +23,36 @@ export interface ConsumerEnvironment {
   readonly serviceName: string | undefined;
 }
 
-// An empty value counts as unset: CloudFormation cannot remove a variable conditionally
-// without some template gymnastics, so `""` is how a template says "not set".
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
-
-const integer = (min: number, max: number) =>
-  z.string().transform((value, ctx) => {
+/** A decimal integer in `[min, max]`, parsed to a number. */
+const integer = (min: number, max: number) => {
+  const inRange = (value: string): boolean => {
     const n = Number(value.trim());
-    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}, got "${value}"` });
-      return z.NEVER;
-    }
-    return n;
-  });
+    return /^\s*\d+\s*$/.test(value) && Number.isSafeInteger(n) && n >= min && n <= max;
+  };
+  return z.pipe(
+    z.string().check(z.refine(inRange, { error: (issue) => `must be an integer from ${min} to ${max}, got "${String(issue.input)}"` })),
+    z.transform((value: string) => Number(value.trim())),
+  );
+};
 
 const dottedPath = z
   .string()
-  .refine((path) => path.split('.').every((segment) => segment.length > 0), { message: 'must be a dotted path with no empty segment, e.g. "order.id"' });
+  .check(z.refine((path) => path.split('.').every((segment) => segment.length > 0), { message: 'must be a dotted path with no empty segment, e.g. "order.id"' }));
 
 const schema = z.object({
   // Lambda's own rule for a mapping's consumer group id (the construct checks the same).
-  [CONSUMER_ENV.GROUP_ID]: optional(z.string().regex(/^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, 'must be 1..200 of [a-zA-Z0-9-/*:_+=.@]')),
-  [CONSUMER_ENV.IDEMPOTENCY]: optional(
+  [CONSUMER_ENV.GROUP_ID]: z.optional(z.string().check(z.regex(/^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, 'must be 1..200 of [a-zA-Z0-9-/*:_+=.@]'))),
+  [CONSUMER_ENV.IDEMPOTENCY]: z.optional(
     z.enum([IDEMPOTENCY_MODES.OFF, IDEMPOTENCY_MODES.WATERMARK, IDEMPOTENCY_MODES.KEY], { error: 'must be "off", "watermark" or "key"' }),
   ),
-  [CONSUMER_ENV.IDEMPOTENCY_TABLE]: optional(z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name ([a-zA-Z0-9_.-], 3..255)')),
-  [CONSUMER_ENV.IDEMPOTENCY_KEY]: optional(dottedPath),
+  [CONSUMER_ENV.IDEMPOTENCY_TABLE]: z.optional(z.string().check(z.regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name ([a-zA-Z0-9_.-], 3..255)'))),
+  [CONSUMER_ENV.IDEMPOTENCY_KEY]: z.optional(dottedPath),
   // Up to a year: far beyond any redelivery window (MaximumRecordAgeInSeconds is at most 7 days).
-  [CONSUMER_ENV.IDEMPOTENCY_TTL_SECONDS]: optional(integer(1, 31_536_000)),
-  [CONSUMER_ENV.DEAD_LETTER]: optional(z.string()),
-  [CONSUMER_ENV.CONCURRENCY]: optional(integer(1, 1_000)),
-  [CONSUMER_ENV.CHUNK_SIZE]: optional(integer(1, MAX_CHUNK_SIZE)),
-  [CONSUMER_ENV.REPORT_BATCH_ITEM_FAILURES]: optional(z.enum(['true', 'false'], { error: 'must be "true" or "false"' })),
+  [CONSUMER_ENV.IDEMPOTENCY_TTL_SECONDS]: z.optional(integer(1, 31_536_000)),
+  [CONSUMER_ENV.DEAD_LETTER]: z.optional(z.string()),
+  [CONSUMER_ENV.CONCURRENCY]: z.optional(integer(1, 1_000)),
+  [CONSUMER_ENV.CHUNK_SIZE]: z.optional(integer(1, MAX_CHUNK_SIZE)),
+  [CONSUMER_ENV.REPORT_BATCH_ITEM_FAILURES]: z.optional(z.enum(['true', 'false'], { error: 'must be "true" or "false"' })),
 });
 
 const OWN = new Set<string>(Object.values(CONSUMER_ENV));
@@ -105,8 +103,10 @@ export function readConsumerEnvironment(env: Readonly<Record<string, string | un
       throw new ConsumerConfigError(name, `is not a consumer variable${suggestion(name)}; known: ${[...OWN].join(', ')}`);
     }
   }
-  const picked = Object.fromEntries([...OWN].map((name) => [name, env[name]]));
-  const parsed = schema.safeParse(picked);
+  // An empty value counts as unset: CloudFormation cannot remove a variable conditionally
+  // without some template gymnastics, so `""` is how a template says "not set".
+  const picked = Object.fromEntries([...OWN].map((name) => [name, env[name] === '' ? undefined : env[name]]));
+  const parsed = safeParse(schema, picked);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');

@@ -8,6 +8,7 @@ export {
   CONSUMER_ERROR_CODES,
   CONSUMER_METRICS,
   DEAD_LETTER_SCHEMES,
+  DEAD_LETTER_SINK_DEFINES,
   DEFAULT_METRICS_NAMESPACE,
   IDEMPOTENCY_MODES,
   SHARED_SCG_VARIABLES,
@@ -15,6 +16,8 @@ export {
 export { kafkaConsumer } from './consumer.ts';
 export type { ConsumerHandler } from './consumer.ts';
 export { parseDeadLetterTarget } from './dead-letter.ts';
+export { BUNDLED_DEAD_LETTER_SINKS } from './dead-letter-sinks.ts';
+export type { DeadLetterSinkKind } from './dead-letter-sinks.ts';
 export { readConsumerEnvironment } from './environment.ts';
 export type { ConsumerEnvironment } from './environment.ts';
 export { ConsumerConfigError, ConsumerError, IdempotencyUnavailableError } from './errors.ts';

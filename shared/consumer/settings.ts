@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MAX_CHUNK_SIZE } from '../batch/index.ts';
+import { safeParse } from '../validation/index.ts';
 import { CONSUMER_ENV, IDEMPOTENCY_MODES } from './constants.ts';
 import { parseDeadLetterTarget } from './dead-letter.ts';
+import { requireBundledSink } from './dead-letter-sinks.ts';
 import type { ConsumerEnvironment } from './environment.ts';
 import { ConsumerConfigError } from './errors.ts';
 import type { ConsumerSettings, DeadLetterTarget, IdempotencyOptions, KafkaConsumerOptions, ResolvedIdempotency } from './types.ts';
@@ -15,31 +17,33 @@ const mode = z.enum([IDEMPOTENCY_MODES.OFF, IDEMPOTENCY_MODES.WATERMARK, IDEMPOT
 
 // Code options are checked as strictly as the environment: an unknown key is a typo.
 const optionsSchema = z.strictObject({
-  recordHandler: fn.optional(),
-  chunkHandler: fn.optional(),
-  chunkSize: z.number().int().min(1).max(MAX_CHUNK_SIZE).optional(),
-  groupId: z.string().regex(/^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, 'must be 1..200 of [a-zA-Z0-9-/*:_+=.@]').optional(),
-  filter: fn.optional(),
-  concurrency: z.number().int().min(1).max(1_000).optional(),
-  idempotency: z
-    .union([
+  recordHandler: z.optional(fn),
+  chunkHandler: z.optional(fn),
+  chunkSize: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_CHUNK_SIZE))),
+  groupId: z.optional(z.string().check(z.regex(/^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, 'must be 1..200 of [a-zA-Z0-9-/*:_+=.@]'))),
+  filter: z.optional(fn),
+  concurrency: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1_000))),
+  idempotency: z.optional(
+    z.union([
       mode,
       z.strictObject({
-        mode: mode.optional(),
-        tableName: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
-        store: withMethods('getWatermarks', 'advanceWatermark', 'getKeys', 'acquireKey', 'completeKey', 'releaseKey').optional(),
-        key: z.union([z.string().min(1), fn]).optional(),
-        expiresAfterSeconds: z.number().int().min(1).optional(),
+        mode: z.optional(mode),
+        tableName: z.optional(z.string().check(z.regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'))),
+        store: z.optional(withMethods('getWatermarks', 'advanceWatermark', 'getKeys', 'acquireKey', 'completeKey', 'releaseKey')),
+        key: z.optional(z.union([z.string().check(z.minLength(1)), fn])),
+        expiresAfterSeconds: z.optional(z.number().check(z.int(), z.minimum(1))),
       }),
-    ])
-    .optional(),
-  transactionalEffects: z.boolean().optional(),
-  deadLetter: z.union([z.literal(false), z.string().min(1), withMethods('send')]).optional(),
-  reportBatchItemFailures: z.boolean().optional(),
-  logger: withMethods('debug', 'info', 'warn', 'error', 'createChild').optional(),
-  metrics: z.union([z.literal(false), z.strictObject({ namespace: z.string().min(1).max(255).optional(), sink: fn.optional() })]).optional(),
+    ]),
+  ),
+  transactionalEffects: z.optional(z.boolean()),
+  deadLetter: z.optional(z.union([z.literal(false), z.string().check(z.minLength(1)), withMethods('send')])),
+  reportBatchItemFailures: z.optional(z.boolean()),
+  logger: z.optional(withMethods('debug', 'info', 'warn', 'error', 'createChild')),
+  metrics: z.optional(
+    z.union([z.literal(false), z.strictObject({ namespace: z.optional(z.string().check(z.minLength(1), z.maxLength(255))), sink: z.optional(fn) })]),
+  ),
   // Not z.record: `process.env` is an exotic object zod does not take for a plain record.
-  env: z.custom((value) => typeof value === 'object' && value !== null, { message: 'expected an object of environment variables' }).optional(),
+  env: z.optional(z.custom((value) => typeof value === 'object' && value !== null, { message: 'expected an object of environment variables' })),
 });
 
 /** Settings plus the variables code options overrode with a different value (worth a warning). */
@@ -49,7 +53,7 @@ export interface ResolvedSettings {
 }
 
 function parseOptions(options: KafkaConsumerOptions): void {
-  const parsed = optionsSchema.safeParse(options);
+  const parsed = safeParse(optionsSchema, options);
   if (parsed.success) {
     if (Number(options.recordHandler !== undefined) + Number(options.chunkHandler !== undefined) !== 1) {
       throw new ConsumerConfigError('options.recordHandler', 'and options.chunkHandler: give exactly one');
@@ -119,9 +123,10 @@ function checkEffectsSupport(idempotency: ResolvedIdempotency): void {
 function resolveDeadLetter(option: KafkaConsumerOptions['deadLetter'], env: ConsumerEnvironment, overridden: string[]): DeadLetterTarget | undefined {
   if (option !== undefined && env.deadLetter !== undefined) overridden.push(CONSUMER_ENV.DEAD_LETTER);
   if (option === false) return undefined;
-  if (typeof option === 'string') return parseDeadLetterTarget(option, 'options.deadLetter');
-  if (option !== undefined) return { kind: 'sink', sink: option };
-  return env.deadLetter;
+  if (option !== undefined && typeof option !== 'string') return { kind: 'sink', sink: option };
+  const [target, setting] = option === undefined ? [env.deadLetter, CONSUMER_ENV.DEAD_LETTER] : [parseDeadLetterTarget(option, 'options.deadLetter'), 'options.deadLetter'];
+  if (target !== undefined) requireBundledSink(target, setting);
+  return target;
 }
 
 /**

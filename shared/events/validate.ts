@@ -1,3 +1,4 @@
+import { safeParse } from '../validation/index.ts';
 import { EVENT_SOURCES, TIMESTAMP_TYPES } from './constants.ts';
 import { MalformedEventError } from './errors.ts';
 import { kafkaEventSchema } from './schema.ts';
@@ -138,7 +139,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
  */
 export function validateKafkaEvent(input: unknown): KafkaEvent {
   if (isValidKafkaEvent(input)) return input;
-  const result = kafkaEventSchema.safeParse(input);
+  const result = safeParse(kafkaEventSchema, input);
   const issue = result.success ? undefined : result.error.issues[0];
   if (issue === undefined) {
     // Only a `__proto__` key gets here (zod skips those keys; the walk checks them).

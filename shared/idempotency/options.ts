@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { safeParse } from '../validation/index.ts';
 import {
   DEFAULT_BATCH_GET_MAX_ATTEMPTS,
   DEFAULT_BATCH_GET_RETRY_BASE_DELAY_MS,
@@ -21,48 +22,49 @@ const hasMethods =
 /** A dotted path into the record's JSON value: `order.id`, `items.0.sku`. */
 const keyPath = z
   .string()
-  .min(1)
-  .refine((path) => path.split('.').every((segment) => segment.length > 0), { message: 'must be a dotted path with no empty segment, e.g. "order.id"' });
+  .check(
+    z.minLength(1),
+    z.refine((path) => path.split('.').every((segment) => segment.length > 0), { message: 'must be a dotted path with no empty segment, e.g. "order.id"' }),
+  );
 
 export const watermarkOptionsSchema = z.strictObject({
-  groupId: z.string().min(1),
+  groupId: z.string().check(z.minLength(1)),
   store: z.custom((value) => hasMethods('getWatermarks', 'advanceWatermark')(value), { message: 'must implement WatermarkStore' }),
 });
 
-export const businessKeyOptionsSchema = z.strictObject({
-  groupId: z.string().min(1),
-  functionName: z.string().min(1).optional(),
-  key: z.union([keyPath, z.custom(isFunction, { message: 'must be a dotted path or a function (record) => string' })]),
-  store: z.custom((value) => hasMethods('getKeys', 'acquireKey', 'completeKey', 'releaseKey')(value), {
-    message: 'must implement IdempotencyKeyStore',
-  }),
-  expiresAfterSeconds: z.number().int().positive().default(DEFAULT_EXPIRES_AFTER_SECONDS),
-  lockTimeoutMs: z.number().int().positive().default(DEFAULT_LOCK_TIMEOUT_MS),
-  decodeValue: z.custom(isFunction, { message: 'must be a function (record) => unknown' }).optional(),
-  now: z.custom(isFunction, { message: 'must be a function returning epoch milliseconds' }).optional(),
-})
+export const businessKeyOptionsSchema = z
+  .strictObject({
+    groupId: z.string().check(z.minLength(1)),
+    functionName: z.optional(z.string().check(z.minLength(1))),
+    key: z.union([keyPath, z.custom(isFunction, { message: 'must be a dotted path or a function (record) => string' })]),
+    store: z.custom((value) => hasMethods('getKeys', 'acquireKey', 'completeKey', 'releaseKey')(value), {
+      message: 'must implement IdempotencyKeyStore',
+    }),
+    expiresAfterSeconds: z._default(z.number().check(z.int(), z.positive()), DEFAULT_EXPIRES_AFTER_SECONDS),
+    lockTimeoutMs: z._default(z.number().check(z.int(), z.positive()), DEFAULT_LOCK_TIMEOUT_MS),
+    decodeValue: z.optional(z.custom(isFunction, { message: 'must be a function (record) => unknown' })),
+    now: z.optional(z.custom(isFunction, { message: 'must be a function returning epoch milliseconds' })),
+  })
   // A decoder next to a key function would be silently ignored: reject the pair instead.
-  .refine((options) => typeof options.key === 'string' || options.decodeValue === undefined, {
-    message: 'only applies when key is a dotted path (a key function decodes the record itself)',
-    path: ['decodeValue'],
-  });
+  .check(
+    z.refine((options) => typeof options.key === 'string' || options.decodeValue === undefined, {
+      message: 'only applies when key is a dotted path (a key function decodes the record itself)',
+      path: ['decodeValue'],
+    }),
+  );
 
 export const dynamoDbStoreOptionsSchema = z.strictObject({
-  tableName: z
-    .string()
-    .min(3)
-    .max(255)
-    .regex(/^[a-zA-Z0-9_.-]+$/, { message: 'must match [a-zA-Z0-9_.-]+' }),
-  client: z.custom(hasMethods('send'), { message: 'must be a DynamoDBClient' }).optional(),
-  batchGetMaxAttempts: z.number().int().min(1).default(DEFAULT_BATCH_GET_MAX_ATTEMPTS),
-  batchGetRetryBaseDelayMs: z.number().int().min(0).default(DEFAULT_BATCH_GET_RETRY_BASE_DELAY_MS),
-  transactionMaxAttempts: z.number().int().min(1).default(DEFAULT_TRANSACTION_MAX_ATTEMPTS),
-  transactionRetryBaseDelayMs: z.number().int().min(0).default(DEFAULT_TRANSACTION_RETRY_BASE_DELAY_MS),
+  tableName: z.string().check(z.minLength(3), z.maxLength(255), z.regex(/^[a-zA-Z0-9_.-]+$/, { message: 'must match [a-zA-Z0-9_.-]+' })),
+  client: z.optional(z.custom(hasMethods('send'), { message: 'must be a DynamoDBClient' })),
+  batchGetMaxAttempts: z._default(z.number().check(z.int(), z.minimum(1)), DEFAULT_BATCH_GET_MAX_ATTEMPTS),
+  batchGetRetryBaseDelayMs: z._default(z.number().check(z.int(), z.minimum(0)), DEFAULT_BATCH_GET_RETRY_BASE_DELAY_MS),
+  transactionMaxAttempts: z._default(z.number().check(z.int(), z.minimum(1)), DEFAULT_TRANSACTION_MAX_ATTEMPTS),
+  transactionRetryBaseDelayMs: z._default(z.number().check(z.int(), z.minimum(0)), DEFAULT_TRANSACTION_RETRY_BASE_DELAY_MS),
 });
 
 /** Parses `input`, or throws an `IdempotencyConfigError` naming every bad field. */
-export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(input);
+export function parseOptions<S extends z.core.$ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const parsed = safeParse(schema, input);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') return `unknown option ${issue.keys.map((key) => `"${key}"`).join(', ')}`;

@@ -62,6 +62,20 @@ describe('the seed scenario app', () => {
     expect(() => parseDeclaration(declaration)).toThrow(/consumers\[0\]\.tables\[0\]\.env: is reserved/);
   });
 
+  it("wires a declared dead letter into the consumer's environment and nothing else's", () => {
+    const declaration = seedScenario(MSK_IAM);
+    declaration.consumers[3] = { ...declaration.consumers[3]!, deadLetter: { type: 's3', expireAfterDays: 7 } };
+    const { consumers } = buildConsumerGroupsApp(testApp(), parseDeclaration(declaration), { projectRoot: FIXTURE_ROOT });
+    const template = Template.fromStack(consumers);
+    template.resourceCountIs('AWS::S3::Bucket', 2); // analytics' on-failure destination + audit's dead letter
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SCG_GROUP_ID: 'audit-service-group', SCG_DEAD_LETTER: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^AuditServicePoisonRecords') }]] } }) },
+    });
+    const withDeadLetter = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => JSON.stringify(f).includes('SCG_DEAD_LETTER'));
+    expect(withDeadLetter).toHaveLength(1);
+    expect(nagFindings(consumers)).toEqual([]);
+  });
+
   it('puts the monitor, the reset function and the dashboard in the operations stack', () => {
     const { operations } = build();
     const template = Template.fromStack(operations);

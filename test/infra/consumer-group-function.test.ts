@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { ConsumerGroupFunction } from '../../infra/constructs/consumer-group-function.ts';
+import type { ClusterDeclaration } from '../../infra/config/index.ts';
 import type { ConsumerGroupFunctionProps } from '../../infra/constructs/consumer-group-function.ts';
 import { importVpcPlacement } from '../../infra/lib/vpc.ts';
 import { CLUSTER_ARN, FIXTURE_ROOT, KEY_ARN, MSK_IAM, MSK_SCRAM, SECRET_ARN, SELF_MANAGED, VPC, actionsOf, fixtureEntry, nagFindings, statements, testStack } from './support.ts';
@@ -165,6 +166,48 @@ describe('ConsumerGroupFunction', () => {
     expect(statements(template)).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['ec2:CreateNetworkInterface']), Resource: '*' }));
   });
 
+  describe('dead letter (the library writes poison records itself)', () => {
+    it('creates its own SQS queue, names it in SCG_DEAD_LETTER and may only send to it', () => {
+      const { stack, template, group } = build({ deadLetter: { type: 'sqs', retentionPeriod: Duration.days(7) } });
+      expect(group.deadLetterQueue).toBeDefined();
+      template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 7 * 86_400, SqsManagedSseEnabled: true });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ SCG_DEAD_LETTER: { Ref: Match.stringLikeRegexp('^OrdersPoisonRecords') } }) },
+      });
+      const sqs = statements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+      expect(sqs).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersPoisonRecords/), 'Arn'] } })]);
+      expect(nagFindings(stack)).toEqual([]);
+    });
+
+    it('creates its own S3 bucket, names it in SCG_DEAD_LETTER and may only put objects under dead-letter/', () => {
+      const { stack, template, group } = build({ deadLetter: { type: 's3' } });
+      expect(group.deadLetterBucket).toBeDefined();
+      template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] } });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ SCG_DEAD_LETTER: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^OrdersPoisonRecords') }]] } }) },
+      });
+      const s3 = statements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+      expect(s3).toHaveLength(1);
+      expect(actionsOf(s3[0]!)).toEqual(['s3:PutObject']);
+      expect(JSON.stringify(s3[0]!.Resource)).toContain('/dead-letter/*');
+      expect(nagFindings(stack)).toEqual([]);
+    });
+
+    it('names a Kafka topic on an unauthenticated self-managed cluster, with no grant', () => {
+      const cluster: ClusterDeclaration = { type: 'self-managed', bootstrapServers: ['b-1.kafka.internal:9092'], auth: 'none', vpc: VPC };
+      const stack = testStack();
+      const { template } = build({ cluster, clusterVpc: importVpcPlacement(stack, 'KafkaVpc', VPC), deadLetter: { type: 'kafka', topic: 'kafka://orders-poison' } }, stack);
+      template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SCG_DEAD_LETTER: 'kafka://orders-poison' }) } });
+      expect(JSON.stringify(statements(template))).not.toContain('orders-poison');
+    });
+
+    it('sets no SCG_DEAD_LETTER and creates nothing without a dead letter', () => {
+      const { template, group } = build();
+      expect(group.deadLetterQueue ?? group.deadLetterBucket).toBeUndefined();
+      template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.not(Match.objectLike({ SCG_DEAD_LETTER: Match.anyValue() })) } });
+    });
+  });
+
   it('acknowledges only the cdk-nag findings it explains', () => {
     const { stack } = build({ ...PROVISIONED, onFailure: { type: 's3' } });
     expect(nagFindings(stack)).toEqual([]);
@@ -179,6 +222,10 @@ describe('ConsumerGroupFunction', () => {
       ['DLQ on a source topic', { ...PROVISIONED, onFailure: { type: 'kafka', topic: 'kafka://order-events' } }, /onFailure topic must not be a source topic/],
       ['Kafka timeout', { timeout: Duration.minutes(15) }, /timeout must be at most 14 minutes/],
       ['group id', { groupId: 'has space' }, /groupId must be 1\.\.200/],
+      ['hand-set SCG_DEAD_LETTER', { environment: { SCG_DEAD_LETTER: 's3://poison' } }, /environment\.SCG_DEAD_LETTER is set by deadLetter: declare the dead letter there/],
+      ['Kafka dead letter on MSK', { deadLetter: { type: 'kafka', topic: 'kafka://orders-poison' } }, /deadLetter of type "kafka" needs a self-managed cluster with auth "none"/],
+      ['Kafka dead letter on a source topic', { deadLetter: { type: 'kafka', topic: 'kafka://order-events' } }, /deadLetter topic must not be a source topic \(order-events\)/],
+      ['malformed Kafka dead letter', { deadLetter: { type: 'kafka', topic: 'orders-poison' } }, /deadLetter\.topic must be kafka:\/\/<topic>, got "orders-poison"/],
     ])('rejects an invalid %s with the prop named', (_what, props, message) => {
       expect(() => build(props)).toThrow(message);
     });

@@ -182,6 +182,46 @@ describe('parseDeclaration', () => {
     expect(issuesOf(d)).toEqual([expect.stringMatching(/^consumers\[1\]\.environment\.SCG_GROUP_ID: is reserved/)]);
   });
 
+  describe('deadLetter (the library\'s per-record sink)', () => {
+    it('accepts SQS and S3 with their defaults', () => {
+      const d = seed();
+      consumer(d, 1).deadLetter = { type: 'sqs' };
+      consumer(d, 2).deadLetter = { type: 's3', expireAfterDays: 30 };
+      const { declaration } = parseDeclaration(d, NOW);
+      expect(declaration.consumers[1]?.deadLetter).toEqual({ type: 'sqs', retentionDays: 14 });
+      expect(declaration.consumers[2]?.deadLetter).toEqual({ type: 's3', expireAfterDays: 30 });
+    });
+
+    it('names the field of an unknown type, a bad range or a malformed topic', () => {
+      const d = seed();
+      consumer(d, 0).deadLetter = { type: 'sns' };
+      consumer(d, 1).deadLetter = { type: 'sqs', retentionDays: 15 };
+      consumer(d, 2).deadLetter = { type: 'kafka', topic: 'order-events-poison' };
+      consumer(d, 3).deadLetter = { type: 's3', prefix: 'x/' };
+      expect(issuesOf(d)).toEqual([
+        'consumers[0].deadLetter.type: must have type "kafka", "sqs" or "s3"',
+        'consumers[1].deadLetter.retentionDays: must be 1..14',
+        'consumers[2].deadLetter.topic: must be kafka://<topic>',
+        'consumers[3].deadLetter.prefix: unknown field',
+      ]);
+    });
+
+    it('refuses a Kafka topic on MSK, which the unauthenticated sink cannot write to', () => {
+      const d = seed();
+      consumer(d, 0).deadLetter = { type: 'kafka', topic: 'kafka://order-events-poison' };
+      expect(issuesOf(d)).toEqual([expect.stringMatching(/^consumers\[0\]\.deadLetter: a Kafka dead-letter topic needs brokers that accept unauthenticated plaintext clients .* not MSK with auth "iam": use type "sqs" or "s3"$/)]);
+    });
+
+    it('allows a Kafka topic on unauthenticated self-managed brokers, with a warning, but not a source topic', () => {
+      const d = seed();
+      d.cluster = { type: 'self-managed', bootstrapServers: ['kafka:9092'], auth: 'none', vpc: VPC };
+      consumer(d, 3).deadLetter = { type: 'kafka', topic: 'kafka://audit-poison' };
+      expect(parseDeclaration(d, NOW).warnings).toEqual([expect.stringMatching(/^consumers\[3\]\.deadLetter: the Kafka dead-letter sink connects from the consumer function, which runs outside any VPC/)]);
+      consumer(d, 3).deadLetter = { type: 'kafka', topic: 'kafka://user-events' };
+      expect(issuesOf(d)).toEqual(['consumers[3].deadLetter.topic: must not be a source topic of this consumer ("user-events")']);
+    });
+  });
+
   describe('cluster rules', () => {
     it('requires a secret for MSK SCRAM and forbids one for MSK IAM', () => {
       const d = seed();

@@ -1,6 +1,6 @@
 import { Producer, ProduceAcks } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DeadLetterError } from '../errors.ts';
 import { parseOptions } from '../parse-options.ts';
 import { DEAD_LETTER_HEADERS } from './constants.ts';
@@ -30,17 +30,21 @@ export interface KafkaDeadLetterSink extends DeadLetterSink {
 
 const optionsSchema = z
   .strictObject({
-    topic: z.string().min(1).max(249),
-    producer: z.custom<DeadLetterProducer>((v) => typeof v === 'object' && v !== null && typeof (v as { send?: unknown }).send === 'function', {
-      message: 'expected a producer with send()',
-    }).optional(),
-    bootstrapServers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-    clientId: z.string().min(1).optional(),
+    topic: z.string().check(z.minLength(1), z.maxLength(249)),
+    producer: z.optional(
+      z.custom<DeadLetterProducer>((v) => typeof v === 'object' && v !== null && typeof (v as { send?: unknown }).send === 'function', {
+        message: 'expected a producer with send()',
+      }),
+    ),
+    bootstrapServers: z.optional(z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))])),
+    clientId: z.optional(z.string().check(z.minLength(1))),
   })
-  .refine((o) => o.producer !== undefined || o.bootstrapServers !== undefined, {
-    path: ['bootstrapServers'],
-    message: 'give a producer or bootstrapServers',
-  });
+  .check(
+    z.refine((o) => o.producer !== undefined || o.bootstrapServers !== undefined, {
+      path: ['bootstrapServers'],
+      message: 'give a producer or bootstrapServers',
+    }),
+  );
 
 function header(map: Map<Buffer, Buffer>, name: string, value: string | number | undefined): void {
   // A fresh Buffer per key: the producer's header map is keyed by identity, which is what lets

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { PutObjectCommandOutput } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { awsClientConfig } from '../../aws/index.ts';
 import { parseOptions } from '../parse-options.ts';
 import type { DeadLetterSink } from './types.ts';
@@ -23,13 +23,13 @@ export interface S3DeadLetterSinkOptions {
 }
 
 const optionsSchema = z.strictObject({
-  bucket: z.string().min(3).max(63),
-  keyPrefix: z.string().max(512).optional(),
-  client: z
-    .custom<S3PutClient>((v) => typeof v === 'object' && v !== null && typeof (v as { send?: unknown }).send === 'function', {
+  bucket: z.string().check(z.minLength(3), z.maxLength(63)),
+  keyPrefix: z.optional(z.string().check(z.maxLength(512))),
+  client: z.optional(
+    z.custom<S3PutClient>((v) => typeof v === 'object' && v !== null && typeof (v as { send?: unknown }).send === 'function', {
       message: 'expected an S3 client with send()',
-    })
-    .optional(),
+    }),
+  ),
 });
 
 /** Version of the JSON document the S3 sink writes. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SendMessageBatchCommandOutput, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { awsClientConfig, hasEndpointOverride } from '../../aws/index.ts';
 import { DeadLetterError } from '../errors.ts';
 import { parseOptions } from '../parse-options.ts';
@@ -23,12 +23,12 @@ export interface SqsDeadLetterSinkOptions {
 
 const optionsSchema = z.strictObject({
   queueUrl: z.url(),
-  client: z
-    .custom<SqsBatchClient>((v) => typeof v === 'object' && v !== null && typeof (v as { send?: unknown }).send === 'function', {
+  client: z.optional(
+    z.custom<SqsBatchClient>((v) => typeof v === 'object' && v !== null && typeof (v as { send?: unknown }).send === 'function', {
       message: 'expected an SQS client with send()',
-    })
-    .optional(),
-  maxBatchBytes: z.number().int().min(1024).max(1024 * 1024).optional(),
+    }),
+  ),
+  maxBatchBytes: z.optional(z.number().check(z.int(), z.minimum(1024), z.maximum(1024 * 1024))),
 });
 
 /** SQS caps group and deduplication ids at 128 characters; longer ones are hashed. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { KafkaRecord } from '../../events/index.ts';
 import { decodeJsonPayload } from './payload.ts';
 
@@ -6,9 +6,9 @@ import { decodeJsonPayload } from './payload.ts';
 export const ORDER_STATUSES = ['CREATED', 'PAID', 'SHIPPED', 'CANCELLED'] as const;
 
 const orderItemSchema = z.object({
-  sku: z.string().min(1).max(64),
-  quantity: z.number().int().min(1).max(10_000),
-  unitPriceCents: z.number().int().min(0),
+  sku: z.string().check(z.minLength(1), z.maxLength(64)),
+  quantity: z.number().check(z.int(), z.minimum(1), z.maximum(10_000)),
+  unitPriceCents: z.number().check(z.int(), z.minimum(0)),
 });
 
 /**
@@ -23,18 +23,20 @@ const orderItemSchema = z.object({
  */
 export const orderEventSchema = z
   .object({
-    orderId: z.string().min(1).max(128),
-    customerId: z.string().min(1).max(128),
+    orderId: z.string().check(z.minLength(1), z.maxLength(128)),
+    customerId: z.string().check(z.minLength(1), z.maxLength(128)),
     status: z.enum(ORDER_STATUSES),
-    items: z.array(orderItemSchema).min(1).max(1_000),
-    totalCents: z.number().int().min(0),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"'),
+    items: z.array(orderItemSchema).check(z.minLength(1), z.maxLength(1_000)),
+    totalCents: z.number().check(z.int(), z.minimum(0)),
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"')),
     occurredAt: z.iso.datetime({ offset: true }),
   })
-  .refine((order) => order.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0) === order.totalCents, {
-    path: ['totalCents'],
-    message: 'must equal the sum of quantity × unitPriceCents over the items',
-  });
+  .check(
+    z.refine((order) => order.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0) === order.totalCents, {
+      path: ['totalCents'],
+      message: 'must equal the sum of quantity × unitPriceCents over the items',
+    }),
+  );
 
 /** One order event. */
 export type OrderEvent = z.output<typeof orderEventSchema>;

@@ -1,7 +1,8 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { PoisonRecordError } from '../../batch/index.ts';
 import { formatPath } from '../../events/index.ts';
 import type { KafkaRecord } from '../../events/index.ts';
+import { safeParse } from '../../validation/index.ts';
 
 function where(record: KafkaRecord): string {
   return `topic ${record.topic} partition ${record.partition} offset ${record.offset}`;
@@ -15,7 +16,7 @@ function where(record: KafkaRecord): string {
  * @example
  * const order = decodeJsonPayload(record, orderEventSchema, 'order event');
  */
-export function decodeJsonPayload<S extends z.ZodType>(record: KafkaRecord, schema: S, what: string): z.output<S> {
+export function decodeJsonPayload<S extends z.core.$ZodType>(record: KafkaRecord, schema: S, what: string): z.output<S> {
   let json: unknown;
   try {
     json = record.valueJson();
@@ -23,7 +24,7 @@ export function decodeJsonPayload<S extends z.ZodType>(record: KafkaRecord, sche
     throw new PoisonRecordError(`${where(record)} is not a ${what}: the value is not UTF-8 JSON`, { cause: error });
   }
   if (json === null) throw new PoisonRecordError(`${where(record)} is not a ${what}: it is a tombstone (no value)`);
-  const parsed = schema.safeParse(json);
+  const parsed = safeParse(schema, json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue === undefined || issue.path.length === 0 ? '(value)' : formatPath(issue.path);

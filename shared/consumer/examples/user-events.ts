@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { KafkaRecord } from '../../events/index.ts';
 import { decodeJsonPayload } from './payload.ts';
 
@@ -18,17 +18,17 @@ export const USER_EVENT_TYPES = {
  * userEventSchema.parse({ eventId: 'e-1', type: 'user.login', userId: 'u-1', occurredAt: '2026-01-01T00:00:00Z' });
  */
 export const userEventSchema = z.object({
-  eventId: z.string().min(1).max(128),
-  type: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'must be a dotted lower-case name such as "user.registered"'),
-  userId: z.string().min(1).max(128),
+  eventId: z.string().check(z.minLength(1), z.maxLength(128)),
+  type: z.string().check(z.regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'must be a dotted lower-case name such as "user.registered"')),
+  userId: z.string().check(z.minLength(1), z.maxLength(128)),
   occurredAt: z.iso.datetime({ offset: true }),
 });
 
 /** A `user.registered` event: what the welcome e-mail needs. */
-export const userRegisteredSchema = userEventSchema.extend({
+export const userRegisteredSchema = z.extend(userEventSchema, {
   type: z.literal(USER_EVENT_TYPES.REGISTERED),
   email: z.email(),
-  name: z.string().min(1).max(200).optional(),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 
 export type UserEvent = z.output<typeof userEventSchema>;
