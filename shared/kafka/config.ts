@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { safeParse } from '../validation/parse.ts';
 import { KafkaConfigError } from './errors.ts';
 
 /**
@@ -9,17 +10,17 @@ export const ClusterConfigSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('msk'),
     /** MSK cluster ARN; brokers are resolved with `GetBootstrapBrokers` at cold start. */
-    clusterArn: z.string().regex(/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/.+/, 'must be an MSK cluster ARN'),
+    clusterArn: z.string().check(z.regex(/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/.+/, 'must be an MSK cluster ARN')),
     auth: z.enum(['iam', 'scram', 'tls']),
     /** Secrets Manager secret `{username, password}` for SCRAM (MSK secrets are named `AmazonMSK_*`). */
-    secretArn: z.string().optional(),
+    secretArn: z.optional(z.string()),
   }),
   z.strictObject({
     type: z.literal('self-managed'),
     /** `host:port,host:port` */
-    bootstrapServers: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]'),
+    bootstrapServers: z.string().check(z.regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]')),
     auth: z.enum(['none', 'scram-sha-256', 'scram-sha-512', 'tls']),
-    secretArn: z.string().optional(),
+    secretArn: z.optional(z.string()),
   }),
 ]);
 export type ClusterConfig = z.infer<typeof ClusterConfigSchema>;
@@ -41,7 +42,7 @@ export function clusterConfigFromEnv(env: NodeJS.ProcessEnv): ClusterConfig {
   const raw = arn
     ? { type: 'msk', clusterArn: arn, auth: env.SCG_KAFKA_AUTH ?? 'iam', ...(env.SCG_KAFKA_SECRET_ARN ? { secretArn: env.SCG_KAFKA_SECRET_ARN } : {}) }
     : { type: 'self-managed', bootstrapServers: servers, auth: env.SCG_KAFKA_AUTH ?? 'none', ...(env.SCG_KAFKA_SECRET_ARN ? { secretArn: env.SCG_KAFKA_SECRET_ARN } : {}) };
-  const parsed = ClusterConfigSchema.safeParse(raw);
+  const parsed = safeParse(ClusterConfigSchema, raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = ({ clusterArn: 'SCG_CLUSTER_ARN', bootstrapServers: 'SCG_BOOTSTRAP_SERVERS', auth: 'SCG_KAFKA_AUTH', secretArn: 'SCG_KAFKA_SECRET_ARN' } as Record<string, string>)[String(issue.path[0])] ?? String(issue.path[0]);

@@ -1,44 +1,50 @@
 // The function's input, validated once at the edge. Unknown keys are rejected (a typo is
 // an error, not a silent default) and every error names its field.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { safeParse } from '../validation/parse.ts';
 import { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from './constants.ts';
 import { OffsetResetInputError, type InputIssue } from './errors.ts';
 import { parseStrategy } from './strategy.ts';
 import type { ResetInput, ResetScope, TopicSelection } from './types.ts';
 
-const GroupIdSchema = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
+const GroupIdSchema = z.string({ error: 'must be a string' }).check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(255, 'must be at most 255 characters'));
 const TopicNameSchema = z
   .string({ error: 'must be a string' })
-  .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name (1-249 characters of [a-zA-Z0-9._-])');
+  .check(z.regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name (1-249 characters of [a-zA-Z0-9._-])'));
 const TopicSelectionSchema = z.strictObject({
   topic: TopicNameSchema,
-  partitions: z
-    .array(z.number({ error: 'must be a partition number' }).int('must be an integer').min(0, 'must be 0 or more').max(2_147_483_647), {
-      error: 'must be an array of partition numbers',
-    })
-    .min(1, 'must list at least one partition (omit it for all partitions)')
-    .optional(),
+  partitions: z.optional(
+    z
+      .array(z.number({ error: 'must be a partition number' }).check(z.int('must be an integer'), z.minimum(0, 'must be 0 or more'), z.maximum(2_147_483_647)), {
+        error: 'must be an array of partition numbers',
+      })
+      .check(z.minLength(1, 'must list at least one partition (omit it for all partitions)')),
+  ),
 });
-const TopicsSchema = z.array(TopicSelectionSchema, { error: 'must be an array of {topic, partitions?}' }).min(1, 'must list at least one topic');
-const ReasonSchema = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(2_000, 'must be at most 2000 characters');
-const RequestedBySchema = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+const TopicsSchema = z.array(TopicSelectionSchema, { error: 'must be an array of {topic, partitions?}' }).check(z.minLength(1, 'must list at least one topic'));
+const ReasonSchema = z.string({ error: 'must be a string' }).check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(2_000, 'must be at most 2000 characters'));
+const RequestedBySchema = z.string({ error: 'must be a string' }).check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(256, 'must be at most 256 characters'));
 
 const ResetFieldsSchema = z.strictObject({
-  action: z.literal('reset').optional(),
+  action: z.optional(z.literal('reset')),
   groupId: GroupIdSchema,
-  allTopics: z.literal(true, { error: 'must be true when given (omit it and list topics instead)' }).optional(),
-  topics: TopicsSchema.optional(),
-  strategy: z.unknown().optional(),
-  execute: z.boolean({ error: 'must be true or false' }).default(false),
-  pause: z.boolean({ error: 'must be true or false' }).default(true),
-  timeoutSeconds: z
-    .number({ error: 'must be a number of seconds' })
-    .int('must be a whole number of seconds')
-    .min(1, 'must be at least 1')
-    .max(MAX_TIMEOUT_SECONDS, `must be at most ${MAX_TIMEOUT_SECONDS} (a Lambda invocation lasts at most 900 s)`)
-    .default(DEFAULT_TIMEOUT_SECONDS),
-  reason: ReasonSchema.optional(),
-  requestedBy: RequestedBySchema.optional(),
+  allTopics: z.optional(z.literal(true, { error: 'must be true when given (omit it and list topics instead)' })),
+  topics: z.optional(TopicsSchema),
+  strategy: z.optional(z.unknown()),
+  execute: z._default(z.boolean({ error: 'must be true or false' }), false),
+  pause: z._default(z.boolean({ error: 'must be true or false' }), true),
+  timeoutSeconds: z._default(
+    z
+      .number({ error: 'must be a number of seconds' })
+      .check(
+        z.int('must be a whole number of seconds'),
+        z.minimum(1, 'must be at least 1'),
+        z.maximum(MAX_TIMEOUT_SECONDS, `must be at most ${MAX_TIMEOUT_SECONDS} (a Lambda invocation lasts at most 900 s)`),
+      ),
+    DEFAULT_TIMEOUT_SECONDS,
+  ),
+  reason: z.optional(ReasonSchema),
+  requestedBy: z.optional(RequestedBySchema),
 });
 
 const DescribeSchema = z.strictObject({ action: z.literal('describe'), groupId: GroupIdSchema });
@@ -48,7 +54,7 @@ const DeleteOffsetsSchema = z.strictObject({
   groupId: GroupIdSchema,
   topics: TopicsSchema,
   reason: ReasonSchema,
-  requestedBy: RequestedBySchema.optional(),
+  requestedBy: z.optional(RequestedBySchema),
 });
 
 /** A validated `describe` request. */
@@ -76,7 +82,7 @@ function fieldOf(path: readonly PropertyKey[]): string {
   return out === '' ? '(input)' : out;
 }
 
-function issuesOf(error: z.ZodError): InputIssue[] {
+function issuesOf(error: z.core.$ZodError): InputIssue[] {
   const issues: InputIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -119,7 +125,7 @@ function objectOrFail(raw: unknown): Record<string, unknown> {
  * input.execute; // false: a dry run unless asked
  */
 export function parseResetInput(raw: unknown): ResetInput {
-  const parsed = ResetFieldsSchema.safeParse(objectOrFail(raw));
+  const parsed = safeParse(ResetFieldsSchema, objectOrFail(raw));
   const issues: InputIssue[] = parsed.success ? [] : issuesOf(parsed.error);
   const strategyResult = parseStrategy(objectOrFail(raw).strategy);
   issues.push(...strategyResult.issues);
@@ -172,12 +178,12 @@ export function parseOffsetResetRequest(raw: unknown): OffsetResetRequest {
   const action = event.action ?? 'reset';
   if (action === 'reset') return { action: 'reset', ...parseResetInput(event) };
   if (action === 'describe') {
-    const parsed = DescribeSchema.safeParse(event);
+    const parsed = safeParse(DescribeSchema, event);
     if (!parsed.success) throw new OffsetResetInputError(issuesOf(parsed.error));
     return parsed.data;
   }
   if (action === 'deleteOffsets') {
-    const parsed = DeleteOffsetsSchema.safeParse(event);
+    const parsed = safeParse(DeleteOffsetsSchema, event);
     if (!parsed.success) throw new OffsetResetInputError(issuesOf(parsed.error));
     const dupes = duplicateIssues(parsed.data.topics, 'topics');
     if (dupes.length > 0) throw new OffsetResetInputError(dupes);
