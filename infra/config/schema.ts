@@ -198,6 +198,19 @@ export const MonitoringSchema = z.strictObject({
   perPartitionMetrics: z.boolean().default(false),
 });
 
+export const OffsetResetSchema = z.strictObject({
+  /**
+   * Where operators put `fromFile` CSVs (`"s3://<bucket>/<key>"`): the reset function may read
+   * there and nowhere else. Without it, `fromFile` takes inline CSV only.
+   */
+  offsetFiles: z
+    .strictObject({
+      bucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+      keyPrefix: z.string().regex(/^[^*]*$/, 'must not contain "*"').optional(),
+    })
+    .optional(),
+});
+
 export const DeclarationSchema = z.strictObject({
   /** Prefix of stack names. */
   appName: z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, 'must be lower-case kebab-case, 1..24 chars').default('scg'),
@@ -205,6 +218,7 @@ export const DeclarationSchema = z.strictObject({
   topics: z.array(TopicSchema).min(1, 'must declare at least one topic'),
   consumers: z.array(ConsumerSchema).min(1, 'must declare at least one consumer group'),
   monitoring: MonitoringSchema.default({ perPartitionMetrics: false }),
+  offsetReset: OffsetResetSchema.default({}),
   logRetentionDays: z
     .int({ error: `must be one of ${LOG_RETENTION_DAYS.join(', ')}` })
     .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)

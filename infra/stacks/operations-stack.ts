@@ -52,6 +52,7 @@ export class OperationsStack extends Stack {
       ...common,
       entry: join(props.projectRoot, 'functions/offset-reset/handler.ts'),
       groups: props.groups.map((g) => ({ groupId: g.groupId, topics: g.topics, function: g.function })),
+      ...(d.offsetReset.offsetFiles === undefined ? {} : { offsetFiles: d.offsetReset.offsetFiles }),
     });
 
     this.dashboard = new ConsumerGroupsDashboard(this, 'Dashboard', {

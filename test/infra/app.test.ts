@@ -76,6 +76,17 @@ describe('the seed scenario app', () => {
     expect(nagFindings(consumers)).toEqual([]);
   });
 
+  it('lets the reset function read fromFile CSVs where the declaration says, and only there', () => {
+    const declaration = { ...seedScenario(MSK_IAM), offsetReset: { offsetFiles: { bucketName: 'ops-offset-files', keyPrefix: 'resets/' } } };
+    const { operations } = buildConsumerGroupsApp(testApp(), parseDeclaration(declaration), { projectRoot: FIXTURE_ROOT });
+    const policies = JSON.stringify(Template.fromStack(operations).findResources('AWS::IAM::Policy'));
+    expect(policies.match(/s3:GetObject/g)).toHaveLength(1);
+    expect(policies).toContain(':s3:::ops-offset-files/resets/*');
+    expect(nagFindings(operations)).toEqual([]);
+    const withoutFiles = buildConsumerGroupsApp(testApp(), parseDeclaration(seedScenario(MSK_IAM)), { projectRoot: FIXTURE_ROOT });
+    expect(JSON.stringify(Template.fromStack(withoutFiles.operations).findResources('AWS::IAM::Policy'))).not.toContain('s3:GetObject');
+  });
+
   it('puts the monitor, the reset function and the dashboard in the operations stack', () => {
     const { operations } = build();
     const template = Template.fromStack(operations);

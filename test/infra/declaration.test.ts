@@ -58,6 +58,11 @@ describe('parseDeclaration', () => {
     expect(() => parseDeclaration(d, NOW)).toThrow(/consumers\[0\]\.batchSize: must be 1\.\.10000/);
   });
 
+  it('names the field of a bad offset-files location', () => {
+    expect(() => parseDeclaration({ ...seed(), offsetReset: { offsetFiles: { bucketName: 'Ops_Files' } } }, NOW)).toThrow(/offsetReset\.offsetFiles\.bucketName: must be an S3 bucket name/);
+    expect(() => parseDeclaration({ ...seed(), offsetReset: { offsetFiles: { bucketName: 'ops-files', keyPrefix: 'a/*' } } }, NOW)).toThrow(/offsetReset\.offsetFiles\.keyPrefix: must not contain "\*"/);
+  });
+
   it('rejects every batch size outside 1..10000 and accepts every one inside', () => {
     fc.assert(
       fc.property(fc.integer({ min: -100_000, max: 100_000 }), (batchSize) => {
