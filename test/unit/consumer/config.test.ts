@@ -1,23 +1,13 @@
-import { ConsumerConfigError, kafkaConsumer, parseDeadLetterTarget, readConsumerEnvironment } from '../../../shared/consumer/index.ts';
+import { kafkaConsumer, parseDeadLetterTarget, readConsumerEnvironment } from '../../../shared/consumer/index.ts';
 import type { KafkaConsumerOptions } from '../../../shared/consumer/index.ts';
 import { InMemoryIdempotencyStore } from '../../../shared/idempotency/index.ts';
-import { env, RecordingLogger } from './support.ts';
+import { configError, env, RecordingLogger } from './support.ts';
 
 const recordHandler = (): undefined => undefined;
 const chunkHandler = (): undefined => undefined;
 const build = (variables: Record<string, string>, options: Partial<KafkaConsumerOptions> = {}) =>
   kafkaConsumer({ env: variables, logger: new RecordingLogger(), metrics: false, recordHandler, ...options } as KafkaConsumerOptions);
 
-/** The error `fn` throws, which must be a ConsumerConfigError. */
-function configError(fn: () => unknown): ConsumerConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConsumerConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConsumerConfigError');
-}
 
 describe('consumer configuration from the environment', () => {
   it('reads every variable once into typed settings', () => {

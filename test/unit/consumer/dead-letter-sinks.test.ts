@@ -1,19 +1,10 @@
-import { BUNDLED_DEAD_LETTER_SINKS, ConsumerConfigError, kafkaConsumer, parseDeadLetterTarget } from '../../../shared/consumer/index.ts';
+import { BUNDLED_DEAD_LETTER_SINKS, kafkaConsumer, parseDeadLetterTarget } from '../../../shared/consumer/index.ts';
 import type { DeadLetterSinkKind } from '../../../shared/consumer/index.ts';
 import { requireBundledSink } from '../../../shared/consumer/dead-letter-sinks.ts';
-import { env, RecordingLogger } from './support.ts';
+import { configError, env, RecordingLogger } from './support.ts';
 
 const NONE: Record<DeadLetterSinkKind, boolean> = { kafka: false, sqs: false, s3: false };
 
-function configError(fn: () => unknown): ConsumerConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConsumerConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConsumerConfigError');
-}
 
 describe('dead-letter sinks chosen at bundle time', () => {
   it('has every sink when not bundled (no define replaced the constants)', () => {

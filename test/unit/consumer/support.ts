@@ -3,6 +3,7 @@ import { encodeKafkaEvent } from '../../../shared/events/index.ts';
 import type { KafkaEvent, KafkaRecordInput } from '../../../shared/events/index.ts';
 import type { DeadLetterEntry, DeadLetterSink } from '../../../shared/batch/index.ts';
 import type { ConsumerLogger, LambdaContextLike, LogAttributes } from '../../../shared/consumer/index.ts';
+import { ConsumerConfigError } from '../../../shared/consumer/index.ts';
 
 export const GROUP = 'test-group';
 export const BOOTSTRAP = '127.0.0.1:9092';
@@ -149,4 +150,15 @@ export function quiet(extraEnv: Record<string, string> = {}): {
   const emf = new EmfCapture();
   const logger = new RecordingLogger();
   return { options: { env: env(extraEnv), logger, metrics: { sink: emf.sink } }, logger, emf };
+}
+
+/** The error `fn` throws, which must be a ConsumerConfigError. */
+export function configError(fn: () => unknown): ConsumerConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConsumerConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConsumerConfigError');
 }
