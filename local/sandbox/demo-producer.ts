@@ -1,9 +1,35 @@
 // `npm start -- --produce RATE`: the seed's traffic. Orders to order-events (keyed by
 // customer, so one customer's orders stay in order), user events to user-events (keyed by
-// user). A small share of orders is invalid on purpose, to show dead-lettering.
+// user). One order in 97 is invalid on purpose, to show dead-lettering.
 import { Producer } from '@platformatic/kafka';
 
-const EVENT_TYPES = ['user.registered', 'user.login', 'user.profile_updated', 'user.logout'] as const;
+const EVENT_TYPES = ['user.registered', 'user.login', 'user.updated', 'user.deleted'] as const;
+const STATUSES = ['CREATED', 'PAID', 'SHIPPED', 'CANCELLED'] as const;
+
+/**
+ * The `n`th demo order, in the shape of shared/consumer/examples/order-events.ts. Every 97th
+ * is poison on purpose (no items, a negative total), to show dead-lettering.
+ */
+export function demoOrder(n: number): Record<string, unknown> {
+  const invalid = n % 97 === 0;
+  const quantity = 1 + (n % 3);
+  const unitPriceCents = 999;
+  return {
+    orderId: `order-${n}`,
+    customerId: `customer-${n % 17}`,
+    status: STATUSES[Math.floor(n / 2) % STATUSES.length],
+    items: invalid ? [] : [{ sku: `sku-${n % 11}`, quantity, unitPriceCents }],
+    totalCents: invalid ? -1 : quantity * unitPriceCents,
+    currency: 'EUR',
+    occurredAt: new Date().toISOString(),
+  };
+}
+
+/** The `n`th demo user event, in the shape of shared/consumer/examples/user-events.ts. */
+export function demoUserEvent(n: number): { eventId: string; type: string; userId: string; email: string; occurredAt: string } {
+  const userId = `user-${n % 29}`;
+  return { eventId: `evt-${n}`, type: EVENT_TYPES[n % EVENT_TYPES.length]!, userId, email: `${userId}@example.com`, occurredAt: new Date().toISOString() };
+}
 
 export interface DemoProducer {
   readonly sent: () => number;
@@ -23,21 +49,11 @@ export function startDemoProducer(brokers: string[], ratePerSecond: number, log:
       n++;
       if (n % 2 === 0) {
         const customer = `customer-${n % 17}`;
-        const invalid = n % 97 === 0; // a poison order now and then
-        const order = {
-          orderId: `order-${n}`,
-          customerId: customer,
-          items: invalid ? [] : [{ sku: `sku-${n % 11}`, quantity: 1 + (n % 3), unitPrice: 9.99 }],
-          total: invalid ? -1 : Number((9.99 * (1 + (n % 3))).toFixed(2)),
-          currency: 'EUR',
-          createdAt: new Date().toISOString(),
-        };
+        const order = demoOrder(n);
         return { topic: 'order-events', key: Buffer.from(customer), value: Buffer.from(JSON.stringify(order)) };
       }
-      const userId = `user-${n % 29}`;
-      const type = EVENT_TYPES[n % EVENT_TYPES.length]!;
-      const event = { eventId: `evt-${n}`, type, userId, email: `${userId}@example.com`, occurredAt: new Date().toISOString() };
-      return { topic: 'user-events', key: Buffer.from(userId), value: Buffer.from(JSON.stringify(event)) };
+      const event = demoUserEvent(n);
+      return { topic: 'user-events', key: Buffer.from(event.userId), value: Buffer.from(JSON.stringify(event)) };
     });
     producer
       .send({ messages })
