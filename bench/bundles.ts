@@ -58,7 +58,7 @@ interface Target {
 const TARGETS: readonly Target[] = [
   // Each with the table variable the CDK app sets for it (infra/config/scenario.ts).
   { name: 'order-processing', entry: 'functions/order-processing/handler.ts', env: { ...consumerEnv('order-processing-group', 'order-processing'), ORDERS_TABLE: 'bench-orders' } },
-  { name: 'email-service', entry: 'functions/email-service/handler.ts', env: { ...consumerEnv('email-service-group', 'email-service'), EMAIL_OUTBOX_TABLE: 'bench-outbox' } },
+  { name: 'email-service', entry: 'functions/email-service/handler.ts', env: { ...consumerEnv('email-service-group', 'email-service'), SCG_IDEMPOTENCY: 'key', EMAIL_OUTBOX_TABLE: 'bench-outbox' } },
   { name: 'analytics-service', entry: 'functions/analytics-service/handler.ts', env: { ...consumerEnv('analytics-service-group', 'analytics-service'), ANALYTICS_TABLE: 'bench-analytics' } },
   { name: 'audit-service', entry: 'functions/audit-service/handler.ts', env: { ...consumerEnv('audit-service-group', 'audit-service'), AUDIT_TABLE: 'bench-audit' } },
   {
