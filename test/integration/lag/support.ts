@@ -37,8 +37,13 @@ export async function coldCycle(
   }
 }
 
+/**
+ * An idempotent producer: the lag tests assert exact log end offsets, and a plain producer
+ * that retries a send (a fresh topic's leader is still being elected) can write the batch
+ * twice; CI saw 9 records where 5 were sent.
+ */
 export function producer(): Producer<string, string, string, string> {
-  return new Producer({ clientId: freshName('lag-producer'), bootstrapBrokers: bootstrapServers(), serializers: stringSerializers });
+  return new Producer({ clientId: freshName('lag-producer'), bootstrapBrokers: bootstrapServers(), serializers: stringSerializers, idempotent: true });
 }
 
 /** Produces `count` records to every partition of `topic`. */
