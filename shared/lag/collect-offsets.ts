@@ -53,20 +53,23 @@ export interface TopicLayouts {
 
 /**
  * Partition counts and leaders of the topics involved: one Metadata request. A deleted
- * topic fails the whole request (the client reports "Unknown topic X."), so it is set
- * aside and the request repeated without it. With `maxAgeMs`, topics the client's cache
- * refreshed within that many milliseconds are answered from the cache (no request).
+ * topic fails the whole request with "Unknown topic X.", and X cannot be trusted: the client
+ * names the topic at the failing index of its request list, while the index is the one in
+ * the broker's response, whose order differs (seen: the surviving topic named instead of
+ * the deleted one). So on that error the cluster's topic list (one more Metadata request)
+ * says which topics are gone, and the request is repeated without them. With `maxAgeMs`,
+ * topics the client's cache refreshed within that many milliseconds are answered from the
+ * cache (no request).
  */
 export async function fetchTopicLayouts(admin: Admin, topics: readonly string[], maxAgeMs?: number): Promise<TopicLayouts> {
   const layouts = new Map<string, TopicLayout>();
   const missing: string[] = [];
   const errors: string[] = [];
   let remaining = [...topics];
-  let attempt = 0;
-  while (remaining.length > 0) {
+  for (let attempt = 0; remaining.length > 0; attempt++) {
     try {
       // Fresh metadata: leaders move, and stale leaders cost a failed ListOffsets round.
-      const freshness = maxAgeMs === undefined ? { forceUpdate: true } : { metadataMaxAge: maxAgeMs };
+      const freshness = maxAgeMs === undefined || attempt > 0 ? { forceUpdate: true } : { metadataMaxAge: maxAgeMs };
       const metadata = await admin.metadata({ topics: [...remaining], ...freshness, ...(attempt > 0 ? { retries: 0 } : {}) });
       for (const topic of remaining) {
         const info = metadata.topics.get(topic);
@@ -78,17 +81,26 @@ export async function fetchTopicLayouts(admin: Admin, topics: readonly string[],
       }
       return { layouts, missing, errors };
     } catch (error) {
-      const unknown = /Unknown topic (.+)\.$/.exec(describeError(error))?.[1];
-      if (unknown === undefined || !remaining.includes(unknown)) {
+      const gone = attempt < 3 && /Unknown topic/.test(describeError(error)) ? await topicsGone(admin, remaining) : [];
+      if (gone.length === 0) {
         errors.push(`Metadata failed for ${remaining.length} topic(s): ${describeError(error)}`);
         return { layouts, missing, errors };
       }
-      missing.push(unknown);
-      remaining = remaining.filter((t) => t !== unknown);
-      attempt++;
+      missing.push(...gone);
+      remaining = remaining.filter((t) => !gone.includes(t));
     }
   }
   return { layouts, missing, errors };
+}
+
+/** Those of `topics` the cluster no longer lists; none when the listing itself fails. */
+async function topicsGone(admin: Admin, topics: readonly string[]): Promise<string[]> {
+  try {
+    const existing = new Set(await admin.listTopics({ includeInternals: true }));
+    return topics.filter((t) => !existing.has(t));
+  } catch {
+    return [];
+  }
 }
 
 /** topic -> offset per partition (`null` where the leader did not answer). */
