@@ -27,8 +27,12 @@ const MAX_BYTES = 400 * 1024;
 const MAX_IMPORT_MS = 100;
 
 const AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_LAMBDA_FUNCTION_NAME: 'bench' };
-const CLUSTER_ENV = { SCG_BOOTSTRAP_SERVERS: '127.0.0.1:9092', SCG_KAFKA_AUTH: 'none' };
 const SEED = parseDeclaration(seedScenario(clusterFromContext(() => undefined))).declaration;
+// The seed's cluster (MSK with IAM auth), with the brokers the CDK app looks up at deploy time.
+const CLUSTER_ENV: Record<string, string> =
+  SEED.cluster.type === 'msk'
+    ? { SCG_CLUSTER_ARN: SEED.cluster.clusterArn, SCG_BOOTSTRAP_SERVERS: 'b-1.demo.kafka.us-east-1.amazonaws.com:9098', SCG_KAFKA_AUTH: SEED.cluster.auth }
+    : { SCG_BOOTSTRAP_SERVERS: SEED.cluster.bootstrapServers.join(','), SCG_KAFKA_AUTH: SEED.cluster.auth };
 function seedDeadLetter(service: string): DeadLetterDeclaration | undefined {
   return SEED.consumers.find((c) => c.name === service)?.deadLetter;
 }
@@ -75,7 +79,12 @@ const TARGETS: readonly Target[] = [
 /** What the CDK app deploys (infra/constructs/bundled-function.ts uses the same constants). */
 function deployedOptions(target: Target, outfile: string): BuildOptions {
   const deadLetter = seedDeadLetter(target.name);
-  const selection: BundleSelection = { deadLetterSinks: deadLetter === undefined ? [] : [deadLetter.type] };
+  // As the constructs select them for the seed declaration (lag-monitor.ts, offset-reset.ts).
+  const selection: BundleSelection = {
+    deadLetterSinks: deadLetter === undefined ? [] : [deadLetter.type],
+    kafkaSecret: SEED.cluster.secretArn !== undefined,
+    offsetFilesS3: target.name === 'offset-reset' && SEED.offsetReset.offsetFiles !== undefined,
+  };
   return esbuildOptions(join(ROOT, target.entry), outfile, selection);
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench -- lag [--groups N] [--topics N] [--partitions N] [--runs N] [--rtt 0,1,2|none] [--rtt-runs N]`
+// `npm run bench -- lag [--groups N] [--topics N] [--partitions N] [--runs N] [--warmup N] [--rtt 0,1,2|none] [--rtt-runs N]`
 //
 // One lag monitor cycle over 200 groups × 50 topics × 12 partitions on a local 1-node
 // Kafka, against, in the same run and on the same data:
@@ -23,6 +23,7 @@ import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
 import kafkajs from 'kafkajs';
 import { KafkaCluster, resolveKafkaDistribution } from '../local/kafka/index.ts';
 import { mapWithConcurrency } from '../shared/lag/batching.ts';
+import { KafkaAdmin } from '../shared/kafka/index.ts';
 import { InMemoryLagStateStore, KafkaRequestCounter, LagMonitor, collectLag, publishLagMetrics } from '../shared/lag/index.ts';
 import type { GroupEvaluation } from '../shared/lag/index.ts';
 import { LatencyProxyThread } from './support/latency-proxy.ts';
@@ -53,16 +54,22 @@ const median = (values: number[]): number => {
 };
 
 /**
- * Cold: open + first cycle of each approach. Warm: `runs` rounds in which every approach
- * runs one cycle, in rotating order, so that broker load and machine noise hit all alike.
+ * Cold: open + first cycle of each approach. Then `warmup` untimed rounds: the broker's JVM
+ * compiles its request paths only after they have run a while (seen here: a warm cycle of
+ * ours went from ~25 ms to ~13 ms after ~50 cycles), and a production broker has been up
+ * for weeks. Warm: `runs` timed rounds in which every approach runs one cycle, in rotating
+ * order, so that broker load and machine noise hit all alike.
  */
-async function measureAll(approaches: Approach[], runs: number): Promise<Measure[]> {
+async function measureAll(approaches: Approach[], runs: number, warmup: number): Promise<Measure[]> {
   const cold: number[] = [];
   for (const a of approaches) {
     const started = performance.now();
     await a.open();
     await a.cycle();
     cold.push(performance.now() - started);
+  }
+  for (let round = 0; round < warmup; round++) {
+    for (let k = 0; k < approaches.length; k++) await approaches[(k + round) % approaches.length]!.cycle();
   }
   const warm = approaches.map(() => [] as number[]);
   const last: Array<{ totalLag: bigint; requests: number; emfDocuments?: number }> = approaches.map(() => ({ totalLag: 0n, requests: 0 }));
@@ -87,6 +94,8 @@ export async function run(args: string[]): Promise<void> {
       topics: { type: 'string', default: '50' },
       partitions: { type: 'string', default: '12' },
       runs: { type: 'string', default: '9' },
+      // Untimed rounds before the timed ones (JVM warm-up of the broker); 0 to see a cold broker.
+      warmup: { type: 'string', default: '10' },
       // 0: through the proxy without delay, to show what the proxy's own hop costs.
       rtt: { type: 'string', default: '0,1,2' },
       'rtt-runs': { type: 'string', default: '7' },
@@ -96,6 +105,8 @@ export async function run(args: string[]): Promise<void> {
   const topicCount = Number(values.topics);
   const partitions = Number(values.partitions);
   const runs = Number(values.runs);
+  const warmup = Number(values.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`--warmup: expected a whole number of rounds, got ${values.warmup}`);
   const rttRuns = Number(values['rtt-runs']);
   const rtts = values.rtt === 'none' ? [] : values.rtt.split(',').map(Number);
   if (rtts.some((ms) => !Number.isFinite(ms) || ms < 0 || ms > 50)) throw new Error(`--rtt: expected "none" or round-trip times in ms from 0 to 50, e.g. 0,1,2; got ${values.rtt}`);
@@ -122,6 +133,7 @@ export async function run(args: string[]): Promise<void> {
     const [ours, collectOnly, sequential, concurrent] = (await measureAll(
       [oursApproach(cluster.brokers, lastGroups), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
       runs,
+      warmup,
     )) as [Measure, Measure, Measure, Measure];
     const publishMs = measurePublishing(lastGroups.value, runs);
     const tool = await measureConsumerGroupsCommand(cluster.bootstrapServers, Math.min(runs, 3));
@@ -140,7 +152,7 @@ export async function run(args: string[]): Promise<void> {
     log(row('    JVM start (same class, --version)', tool.jvmMs, '-', '-', '-'));
     log(row('    without JVM start', tool.totalMs - tool.jvmMs, '-', 'n/a', '-'));
     log('');
-    log('cold = first cycle of a new client (connections included); warm = median of the next runs on the same client.');
+    log(`cold = first cycle of a new client (connections included); warm = median of ${runs} timed runs on the same client, after ${warmup} untimed rounds of every approach (broker JVM warm-up; --warmup 0 to skip).`);
     log(`The full cycle also evaluates Burrow statuses, time lag, hot partitions and rebalances, and writes ${ours.emfDocuments} EMF documents (discarded).`);
     log(`EMF publishing alone (publishLagMetrics on the same ${ours.emfDocuments} documents, CPU only, median): ${publishMs.toFixed(0)} ms of the full cycle's ${ours.warmMs.toFixed(0)} ms.`);
     log('requests: Kafka requests of one warm cycle (ours: the client\'s diagnostics channel, every frame sent;');
@@ -174,6 +186,8 @@ export async function run(args: string[]): Promise<void> {
         const [o, c, s, k] = (await measureAll(
           [oursApproach(proxied, lastGroups), collectOnlyApproach(proxied), kafkajsApproach(proxied, false), kafkajsApproach(proxied, true)],
           rttRuns,
+          // The broker is warm by now; two rounds warm the new clients and the proxy.
+          Math.min(warmup, 2),
         )) as [Measure, Measure, Measure, Measure];
         const phase: RttPhase = { label: targetMs === 0 ? 'proxy, no delay' : `RTT ${targetMs} ms`, calibration, ours: o, collectOnly: c, sequential: s, concurrent: k, publishMs };
         phases.push(phase);
@@ -185,6 +199,7 @@ export async function run(args: string[]): Promise<void> {
       const [o, c, s, k] = (await measureAll(
         [oursApproach(cluster.brokers, lastGroups), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
         rttRuns,
+        Math.min(warmup, 2),
       )) as [Measure, Measure, Measure, Measure];
       const again: RttPhase = { label: 'loopback, last', ours: o, collectOnly: c, sequential: s, concurrent: k, publishMs };
       phases.push(again);
@@ -251,7 +266,7 @@ async function retry<T>(fn: () => Promise<T>, attempts = 10): Promise<T> {
 }
 
 function collectOnlyApproach(brokers: string[]): Approach {
-  const admin = new Admin({ clientId: 'bench-collect', bootstrapBrokers: brokers });
+  const admin = new KafkaAdmin({ clientId: 'bench-collect', bootstrapBrokers: brokers });
   const counter = new KafkaRequestCounter(admin);
   // Warm like the monitor: the topics of the previous cycle are known (collect-prefetch.ts).
   let knownTopics: ReadonlyMap<string, number> | undefined;
@@ -278,7 +293,7 @@ function collectOnlyApproach(brokers: string[]): Approach {
 }
 
 function oursApproach(brokers: string[], lastGroups: { value: readonly GroupEvaluation[] }): Approach {
-  const admin = new Admin({ clientId: 'bench-ours', bootstrapBrokers: brokers });
+  const admin = new KafkaAdmin({ clientId: 'bench-ours', bootstrapBrokers: brokers });
   // EMF is serialized by Powertools as in Lambda, then discarded instead of written to stdout.
   const monitor = new LagMonitor({ admin, store: new InMemoryLagStateStore(), emfSink: () => undefined }, { summaryPartitions: false });
   return {

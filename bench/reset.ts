@@ -4,14 +4,13 @@
 // and one offset commit per partition (a loop over partitions), and the same per topic.
 // Every approach resets the group to the earliest offsets from the same starting point.
 //   npm run bench -- reset [--topics 10] [--partitions 100] [--runs 3] [--bootstrap-servers H:P]
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Admin, Producer, protocolAPIsById, stringSerializers } from '@platformatic/kafka';
+import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
+import { KafkaAdmin } from '../shared/kafka/index.ts';
 import { KafkaCluster } from '../local/kafka/index.ts';
 import { parseResetInput, planReset, runReset, writeOffsets, type ResetAdmin } from '../shared/offset-reset/index.ts';
 
-const API_CHANNEL = 'tracing:plt:kafka:connections:api:start';
 
 interface Measure {
   readonly name: string;
@@ -20,15 +19,12 @@ interface Measure {
   readonly wallMs: number;
 }
 
-/** Counts every request @platformatic/kafka puts on the wire, by API, while `work` runs. */
+/** Counts every request the admin client puts on the wire, by API, while `work` runs. */
 async function measure(name: string, brokers: string[], work: (admin: ResetAdmin) => Promise<void>): Promise<Measure> {
   const requests = new Map<string, number>();
-  const onRequest = (message: unknown): void => {
-    const api = protocolAPIsById[(message as { apiKey: number }).apiKey] ?? `api-${(message as { apiKey: number }).apiKey}`;
-    requests.set(api, (requests.get(api) ?? 0) + 1);
-  };
   // A fresh client per run: connection setup (ApiVersions, Metadata) is counted for all alike.
-  const admin = new Admin({ clientId: `bench-${name}`, bootstrapBrokers: brokers });
+  const admin = new KafkaAdmin({ clientId: `bench-${name}`, bootstrapBrokers: brokers });
+  const unsubscribe = admin.onRequest((event) => void requests.set(event.api, (requests.get(event.api) ?? 0) + 1));
   let adminCalls = 0;
   const counted = new Proxy(admin, {
     get(target, property, receiver) {
@@ -40,12 +36,11 @@ async function measure(name: string, brokers: string[], work: (admin: ResetAdmin
       };
     },
   }) as unknown as ResetAdmin;
-  subscribe(API_CHANNEL, onRequest);
   const start = performance.now();
   try {
     await work(counted);
   } finally {
-    unsubscribe(API_CHANNEL, onRequest);
+    unsubscribe();
     await admin.close();
   }
   return { name, adminCalls, requests, wallMs: performance.now() - start };

@@ -2,8 +2,9 @@
 // TIME-LAG and STATUS, computed by the same library as the lag monitor function.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import type { Admin } from '@platformatic/kafka';
+import type { KafkaAdmin } from '../../shared/kafka/index.ts';
 import { clusterConfigFromEnv, createAdmin, resolveConnection } from '../../shared/kafka/index.ts';
+import { lookupMskBootstrapBrokers } from '../../shared/kafka/msk-bootstrap.ts';
 import { InMemoryLagStateStore, LagMonitor } from '../../shared/lag/index.ts';
 import type { GroupSummary, LagSummary } from '../../shared/lag/index.ts';
 
@@ -54,11 +55,11 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let admin: Admin;
+  let admin: KafkaAdmin;
   try {
     const servers = values['bootstrap-servers'] ?? process.env.SCG_KAFKA_BOOTSTRAP ?? process.env.SCG_BOOTSTRAP_SERVERS;
     const env = servers === undefined ? process.env : { ...process.env, SCG_CLUSTER_ARN: undefined, SCG_BOOTSTRAP_SERVERS: servers };
-    admin = await createAdmin(await resolveConnection(clusterConfigFromEnv(env)), 'groupctl-lag', { timeout: 10_000, retries: 1, retryDelay: 250 });
+    admin = await createAdmin(await resolveConnection(clusterConfigFromEnv(env), { getBootstrapBrokers: lookupMskBootstrapBrokers }), 'groupctl-lag', { requestTimeoutMs: 10_000, retries: 1, retryDelayMs: 250 });
   } catch (error) {
     console.error(`cannot connect: ${(error as Error).message}`);
     return 2;

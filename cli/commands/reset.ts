@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { clusterConfigFromEnv, createAdmin, resolveConnection } from '../../shared/kafka/index.ts';
+import { lookupMskBootstrapBrokers } from '../../shared/kafka/msk-bootstrap.ts';
 import {
   DynamoDbAuditTrail,
   OffsetResetError,
@@ -165,7 +166,7 @@ export async function connectAdmin(bootstrapServers: string | undefined, env: No
   if (!env.SCG_BOOTSTRAP_SERVERS && !env.SCG_CLUSTER_ARN) {
     throw new UsageError('no Kafka: pass --bootstrap-servers, or set SCG_KAFKA_BOOTSTRAP, SCG_BOOTSTRAP_SERVERS or SCG_CLUSTER_ARN');
   }
-  return createAdmin(await resolveConnection(clusterConfigFromEnv(env)), 'groupctl');
+  return createAdmin(await resolveConnection(clusterConfigFromEnv(env), { getBootstrapBrokers: lookupMskBootstrapBrokers }), 'groupctl');
 }
 
 /** Invokes the deployed function; returns its JSON answer or throws its error. */

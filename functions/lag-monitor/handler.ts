@@ -18,13 +18,13 @@ let monitor: Promise<LagMonitor> | undefined;
 
 async function createMonitor(): Promise<LagMonitor> {
   const connection = await resolveConnection(cluster);
-  const admin = await createAdmin(connection, 'scg-lag-monitor', {
-    timeout: settings.kafkaTimeoutMs,
-    connectTimeout: Math.min(settings.kafkaTimeoutMs, 5_000),
+  const admin = createAdmin(connection, 'scg-lag-monitor', {
+    requestTimeoutMs: settings.kafkaTimeoutMs,
+    connectTimeoutMs: Math.min(settings.kafkaTimeoutMs, 5_000),
     // One retry: a broker that is down must cost its groups an error, not the whole
     // cycle a minute of retries (the next cycle is a retry anyway).
     retries: 1,
-    retryDelay: 250,
+    retryDelayMs: 250,
   });
   return new LagMonitor(
     {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeadLetterSinkKind } from '../../shared/consumer/dead-letter-sinks.ts';
 import { BUNDLE_ALIASES, BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, BUNDLE_NODE_OPTIONS, BUNDLE_REQUIRE_BANNER, BUNDLE_TARGET, bundleDefines } from '../lib/bundling.ts';
+import type { BundleSelection } from '../lib/bundling.ts';
 import { acknowledge } from '../lib/nag.ts';
 import type { VpcPlacement } from '../lib/vpc.ts';
 import { ConstructPropsError } from './errors.ts';
@@ -31,6 +32,8 @@ export interface BundledFunctionProps {
   readonly vpc?: VpcPlacement;
   /** Dead-letter sinks to bundle (see `BundleSelection` in infra/lib/bundling.ts). @default [] */
   readonly deadLetterSinks?: readonly DeadLetterSinkKind[];
+  /** Optional AWS clients to bundle (see `BundleSelection` in infra/lib/bundling.ts). @default none */
+  readonly optionalClients?: Pick<BundleSelection, 'kafkaSecret' | 'offsetFilesS3'>;
 }
 
 /**
@@ -92,7 +95,7 @@ export class BundledFunction extends Construct {
         banner: BUNDLE_REQUIRE_BANNER,
         externalModules: [...BUNDLE_EXTERNAL_MODULES],
         esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
-        define: bundleDefines({ deadLetterSinks: props.deadLetterSinks ?? [] }),
+        define: bundleDefines({ deadLetterSinks: props.deadLetterSinks ?? [], ...props.optionalClients }),
         // esbuild is a dev dependency; Docker does not run on our build machines.
         forceDockerBundling: false,
       },

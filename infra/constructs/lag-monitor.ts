@@ -114,10 +114,11 @@ export class LagMonitor extends Construct {
       // One cycle must finish before the next one starts.
       timeout: Duration.seconds(50),
       memorySize: 512,
+      optionalClients: { kafkaSecret: props.cluster.secretArn !== undefined },
       ...(props.clusterVpc === undefined ? {} : { vpc: props.clusterVpc }),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
       environment: {
-        ...clusterEnvironment(props.cluster),
+        ...clusterEnvironment(this, props.cluster),
         SCG_LAG_STATE_TABLE: this.stateTable.tableName,
         SCG_GROUPS_INCLUDE: props.groups.map((g) => g.groupId).join(','),
         SCG_AUTOSCALING: JSON.stringify(autoscaling),

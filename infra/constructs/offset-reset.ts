@@ -73,10 +73,11 @@ export class OffsetReset extends Construct {
       // Pausing a mapping takes effect within ~90 s, then the group must drain to Empty.
       timeout: Duration.minutes(15),
       memorySize: 512,
+      optionalClients: { kafkaSecret: props.cluster.secretArn !== undefined, offsetFilesS3: props.offsetFiles !== undefined },
       ...(props.clusterVpc === undefined ? {} : { vpc: props.clusterVpc }),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
       environment: {
-        ...clusterEnvironment(props.cluster),
+        ...clusterEnvironment(this, props.cluster),
         SCG_AUDIT_TABLE: this.auditTable.tableName,
         // The groups this app owns (IAM is what enforces it), for the handler and for
         // operators reading the configuration.

@@ -71,7 +71,25 @@ export interface BundleSelection {
    * @default [] (no sink)
    */
   readonly deadLetterSinks?: readonly DeadLetterSinkKind[];
+  /**
+   * Whether the Secrets Manager client is bundled for the Kafka SCRAM secret
+   * (`SCG_KAFKA_SECRET_ARN`): only when the declared cluster has a secret.
+   * @default false
+   */
+  readonly kafkaSecret?: boolean;
+  /**
+   * Whether the S3 client is bundled for the offset reset's `fromFile` S3 objects: only
+   * when the declaration grants `offsetReset.offsetFiles`.
+   * @default false
+   */
+  readonly offsetFilesS3?: boolean;
 }
+
+/** The esbuild `define` identifiers of the optional AWS clients (see {@link BundleSelection}). */
+export const OPTIONAL_CLIENT_DEFINES = {
+  kafkaSecret: '__SCG_KAFKA_SECRET__',
+  offsetFilesS3: '__SCG_OFFSET_FILES_S3__',
+} as const;
 
 /**
  * esbuild `define`s for `selection`: each `DEAD_LETTER_SINK_DEFINES` constant set to `true`
@@ -83,7 +101,11 @@ export interface BundleSelection {
  */
 export function bundleDefines(selection: BundleSelection = {}): Record<string, string> {
   const sinks = new Set(selection.deadLetterSinks ?? []);
-  return Object.fromEntries(Object.entries(DEAD_LETTER_SINK_DEFINES).map(([kind, name]) => [name, String(sinks.has(kind as DeadLetterSinkKind))]));
+  return {
+    ...Object.fromEntries(Object.entries(DEAD_LETTER_SINK_DEFINES).map(([kind, name]) => [name, String(sinks.has(kind as DeadLetterSinkKind))])),
+    [OPTIONAL_CLIENT_DEFINES.kafkaSecret]: String(selection.kafkaSecret ?? false),
+    [OPTIONAL_CLIENT_DEFINES.offsetFilesS3]: String(selection.offsetFilesS3 ?? false),
+  };
 }
 
 /**

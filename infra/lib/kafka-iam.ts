@@ -62,11 +62,6 @@ export function mskClusterStatements(clusterArn: string, role: KafkaRole, scope:
   return statements;
 }
 
-/** `GetBootstrapBrokers`, which shared/kafka calls at cold start to find the brokers. */
-export function mskBootstrapStatement(clusterArn: string): PolicyStatement {
-  return new PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [clusterArn] });
-}
-
 /**
  * Decrypt with the customer managed key of a SCRAM secret (MSK requires one), only
  * through Secrets Manager.

@@ -10,7 +10,7 @@ import { isAlive, tail, terminate, waitFor } from '../support/processes.ts';
 import { type KafkaListenerSpec, type KafkaNodeSpec, serverProperties } from './config.ts';
 import { type KafkaDistribution, resolveKafkaDistribution } from './jars.ts';
 
-/** A PLAINTEXT listener every node gets besides the default one, on a port of its own. */
+/** A listener every node gets besides the default one, on a port of its own. */
 export interface KafkaExtraListener {
   /** Listener name: upper-case letters, digits and `_`, not PLAINTEXT or CONTROLLER. */
   readonly name: string;
@@ -20,6 +20,12 @@ export interface KafkaExtraListener {
    * @default the port the listener binds
    */
   readonly advertisedPort?: (nodeId: number) => number;
+  /**
+   * SASL_PLAINTEXT with SCRAM-SHA-512 (users from `scramUsers`) instead of PLAINTEXT;
+   * `maxReauthMs` makes the broker announce that session lifetime (KIP-368).
+   * @default PLAINTEXT
+   */
+  readonly scram?: { readonly maxReauthMs?: number };
 }
 
 export interface KafkaClusterOptions {
@@ -41,6 +47,14 @@ export interface KafkaClusterOptions {
    * const [{ port }] = kafka.listenerPorts('DELAYED'); // what the proxy forwards to
    */
   readonly extraListeners?: readonly KafkaExtraListener[];
+  /**
+   * SCRAM-SHA-512 credentials stored when the storage is formatted, for `scram` listeners.
+   * Names and passwords: letters, digits, `.`, `_` and `-`.
+   * @default none
+   * @example
+   * const kafka = await KafkaCluster.start({ extraListeners: [{ name: 'SCRAM', scram: {} }], scramUsers: [{ name: 'alice', password: 'alice-secret' }] });
+   */
+  readonly scramUsers?: ReadonlyArray<{ readonly name: string; readonly password: string }>;
 }
 
 export interface KafkaNodeState extends KafkaNodeSpec {
@@ -57,6 +71,7 @@ export interface KafkaClusterState {
   classpath: string;
   log4jConfig: string;
   heapMb: number;
+  scramUsers?: Array<{ name: string; password: string }>;
 }
 
 const OWNER_FILE = 'owner.json';
@@ -86,7 +101,7 @@ export class KafkaCluster {
     if (!Number.isInteger(count) || count < 1 || count > 9) {
       throw new LocalStackError(`nodes must be an integer from 1 to 9, got ${String(count)}`, { code: 'LOCAL_BAD_OPTION' });
     }
-    checkExtraListeners(options.extraListeners ?? []);
+    checkExtraListeners(options.extraListeners ?? [], options.scramUsers ?? []);
     const dist = await resolveKafkaDistribution(options.log ? { log: options.log } : {});
     sweepStaleRuns(options.log);
     let lastError: unknown;
@@ -187,7 +202,9 @@ export class KafkaCluster {
   }
 
   async #startAll(timeoutMs: number): Promise<void> {
-    const { runDir, clusterId, nodes, classpath, log4jConfig } = this.#state;
+    const { runDir, clusterId, nodes, classpath, log4jConfig, scramUsers = [] } = this.#state;
+    // KRaft keeps SCRAM credentials in the metadata log: they are added when formatting.
+    const scram = scramUsers.flatMap((u) => ['--add-scram', `SCRAM-SHA-512=[name=${u.name},password=${u.password}]`]);
     mkdirSync(runDir, { recursive: true });
     this.#writeOwner();
     for (const node of nodes) {
@@ -195,7 +212,7 @@ export class KafkaCluster {
       writeFileSync(join(node.dir, 'server.properties'), serverProperties(node, nodes));
       const format = spawnSync(
         'java',
-        [`-Dlog4j2.configurationFile=${log4jConfig}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(node.dir, 'server.properties')],
+        [`-Dlog4j2.configurationFile=${log4jConfig}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(node.dir, 'server.properties'), ...scram],
         { encoding: 'utf8' },
       );
       if (format.status !== 0) {
@@ -305,7 +322,7 @@ async function newState(dist: KafkaDistribution, count: number, options: KafkaCl
       // Extra ports come after every node's default pair, so the default layout is unchanged.
       node.extraListeners = extra.map((l, j): KafkaListenerSpec => {
         const port = ports[2 * count + i * extra.length + j]!;
-        return { name: l.name, port, advertisedPort: l.advertisedPort?.(i + 1) ?? port };
+        return { name: l.name, port, advertisedPort: l.advertisedPort?.(i + 1) ?? port, ...(l.scram ? { scram: { ...l.scram } } : {}) };
       });
     }
     return node;
@@ -318,10 +335,17 @@ async function newState(dist: KafkaDistribution, count: number, options: KafkaCl
     classpath: dist.classpath,
     log4jConfig: dist.log4jConfig,
     heapMb: options.heapMb ?? 512,
+    ...(options.scramUsers?.length ? { scramUsers: options.scramUsers.map((u) => ({ name: u.name, password: u.password })) } : {}),
   };
 }
 
-function checkExtraListeners(listeners: readonly KafkaExtraListener[]): void {
+function checkExtraListeners(listeners: readonly KafkaExtraListener[], scramUsers: NonNullable<KafkaClusterOptions['scramUsers']>): void {
+  // The storage tool parses `[name=...,password=...]` itself: keep both plain.
+  for (const { name, password } of scramUsers) {
+    if (!/^[\w.-]+$/.test(name) || !/^[\w.-]+$/.test(password)) {
+      throw new LocalStackError(`scramUsers: "${name}" must have a name and password of letters, digits, '.', '_' and '-'`, { code: 'LOCAL_BAD_OPTION' });
+    }
+  }
   const seen = new Set<string>();
   for (const { name } of listeners) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(name) || name === 'PLAINTEXT' || name === 'CONTROLLER' || seen.has(name)) {

@@ -1,12 +1,15 @@
 /**
- * A PLAINTEXT listener besides the default one, bound on `port` and advertised on
- * `advertisedPort` (they differ when a proxy stands in front of the listener).
+ * A listener besides the default one, bound on `port` and advertised on `advertisedPort`
+ * (they differ when a proxy stands in front of the listener). PLAINTEXT, or
+ * SASL_PLAINTEXT with SCRAM-SHA-512 when `scram` is set.
  */
 export interface KafkaListenerSpec {
   /** Upper-case listener name, not PLAINTEXT or CONTROLLER. */
   name: string;
   port: number;
   advertisedPort: number;
+  /** SCRAM-SHA-512 authentication; `maxReauthMs` is `connections.max.reauth.ms`. @default none (PLAINTEXT) */
+  scram?: { maxReauthMs?: number };
 }
 
 /** One combined broker+controller node of the local KRaft cluster. */
@@ -33,7 +36,7 @@ export function serverProperties(node: KafkaNodeSpec, all: KafkaNodeSpec[]): str
   const extra = node.extraListeners ?? [];
   const bound = extra.map((l) => `,${l.name}://127.0.0.1:${l.port}`).join('');
   const advertised = extra.map((l) => `,${l.name}://127.0.0.1:${l.advertisedPort}`).join('');
-  const protocols = extra.map((l) => `,${l.name}:PLAINTEXT`).join('');
+  const protocols = extra.map((l) => `,${l.name}:${l.scram ? 'SASL_PLAINTEXT' : 'PLAINTEXT'}`).join('');
   const lines = {
     'process.roles': 'broker,controller',
     'node.id': String(node.id),
@@ -66,7 +69,20 @@ export function serverProperties(node: KafkaNodeSpec, all: KafkaNodeSpec[]): str
     'log.flush.interval.messages': '9223372036854775807',
     'delete.topic.enable': 'true',
   };
-  return `${Object.entries(lines)
+  // Per-listener SASL settings (listener.name.<name>.<mechanism>.*); the broker side of
+  // SCRAM needs no credentials in its JAAS entry, they are in the metadata log.
+  // https://kafka.apache.org/documentation/#security_sasl_scram_brokerconfig
+  const sasl = extra.flatMap((l) => {
+    if (!l.scram) return [];
+    const prefix = `listener.name.${l.name.toLowerCase()}`;
+    const entries: Array<[string, string]> = [
+      [`${prefix}.sasl.enabled.mechanisms`, 'SCRAM-SHA-512'],
+      [`${prefix}.scram-sha-512.sasl.jaas.config`, 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
+    ];
+    if (l.scram.maxReauthMs !== undefined) entries.push([`${prefix}.scram-sha-512.connections.max.reauth.ms`, String(l.scram.maxReauthMs)]);
+    return entries;
+  });
+  return `${[...Object.entries(lines), ...sasl]
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
 }

@@ -9,8 +9,10 @@ import { KafkaConfigError } from './errors.ts';
 export const ClusterConfigSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('msk'),
-    /** MSK cluster ARN; brokers are resolved with `GetBootstrapBrokers` at cold start. */
+    /** MSK cluster ARN (its region signs IAM tokens). */
     clusterArn: z.string().check(z.regex(/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/.+/, 'must be an MSK cluster ARN')),
+    /** `host:port,...` of the auth's brokers, looked up by the CDK app at deploy time; absent: looked up by the caller (groupctl). */
+    bootstrapServers: z.optional(z.string().check(z.regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]'))),
     auth: z.enum(['iam', 'scram', 'tls']),
     /** Secrets Manager secret `{username, password}` for SCRAM (MSK secrets are named `AmazonMSK_*`). */
     secretArn: z.optional(z.string()),
@@ -27,7 +29,8 @@ export type ClusterConfig = z.infer<typeof ClusterConfigSchema>;
 
 /**
  * Reads the cluster from the environment once (cold start):
- * `SCG_CLUSTER_ARN` + `SCG_KAFKA_AUTH` (iam|scram|tls) for MSK, or
+ * `SCG_CLUSTER_ARN` + `SCG_KAFKA_AUTH` (iam|scram|tls) for MSK, with its brokers in
+ * `SCG_BOOTSTRAP_SERVERS` (set by the CDK app), or
  * `SCG_BOOTSTRAP_SERVERS` + `SCG_KAFKA_AUTH` (none|scram-sha-256|scram-sha-512|tls) for
  * self-managed Kafka; `SCG_KAFKA_SECRET_ARN` for SCRAM credentials.
  *
@@ -37,10 +40,9 @@ export type ClusterConfig = z.infer<typeof ClusterConfigSchema>;
 export function clusterConfigFromEnv(env: NodeJS.ProcessEnv): ClusterConfig {
   const arn = env.SCG_CLUSTER_ARN;
   const servers = env.SCG_BOOTSTRAP_SERVERS;
-  if (arn && servers) throw new KafkaConfigError('set either SCG_CLUSTER_ARN (MSK) or SCG_BOOTSTRAP_SERVERS (self-managed), not both');
   if (!arn && !servers) throw new KafkaConfigError('SCG_CLUSTER_ARN (MSK) or SCG_BOOTSTRAP_SERVERS (self-managed Kafka) must be set');
   const raw = arn
-    ? { type: 'msk', clusterArn: arn, auth: env.SCG_KAFKA_AUTH ?? 'iam', ...(env.SCG_KAFKA_SECRET_ARN ? { secretArn: env.SCG_KAFKA_SECRET_ARN } : {}) }
+    ? { type: 'msk', clusterArn: arn, ...(servers ? { bootstrapServers: servers } : {}), auth: env.SCG_KAFKA_AUTH ?? 'iam', ...(env.SCG_KAFKA_SECRET_ARN ? { secretArn: env.SCG_KAFKA_SECRET_ARN } : {}) }
     : { type: 'self-managed', bootstrapServers: servers, auth: env.SCG_KAFKA_AUTH ?? 'none', ...(env.SCG_KAFKA_SECRET_ARN ? { secretArn: env.SCG_KAFKA_SECRET_ARN } : {}) };
   const parsed = safeParse(ClusterConfigSchema, raw);
   if (!parsed.success) {

@@ -1,68 +1,85 @@
-import type { Admin, BaseOptions } from '@platformatic/kafka';
-import { KafkaConnectionError } from './errors.ts';
+import { KafkaAdmin, type KafkaAdminOptions } from './admin/index.ts';
+import { KafkaConfigError, KafkaConnectionError } from './errors.ts';
 import type { ClusterConfig } from './config.ts';
+import type { SaslOptions } from './wire/index.ts';
 
-/** What every @platformatic/kafka client needs to reach the cluster. */
-export type KafkaConnection = Pick<BaseOptions, 'bootstrapBrokers' | 'sasl' | 'tls'> & { bootstrapBrokers: string[] };
+/** How to reach the cluster: brokers, TLS, SASL. */
+export interface KafkaConnection {
+  readonly bootstrapBrokers: string[];
+  readonly tls?: boolean;
+  readonly sasl?: SaslOptions;
+}
+
+/** MSK's `GetBootstrapBrokers` answer, one broker string per auth. */
+export interface MskBootstrapBrokers {
+  readonly iam?: string;
+  readonly scram?: string;
+  readonly tls?: string;
+}
 
 /** AWS calls the resolver needs; injected in tests, real SDK clients by default. */
 export interface ConnectionDeps {
-  getBootstrapBrokers(clusterArn: string): Promise<{ iam?: string; scram?: string; tls?: string }>;
   getSecret(secretArn: string): Promise<{ username: string; password: string }>;
   iamToken(region: string): Promise<string>;
+  /**
+   * MSK broker lookup, for an MSK cluster given without its brokers. The functions never
+   * need it (the CDK app passes the brokers it looked up at deploy time); groupctl passes
+   * `lookupMskBootstrapBrokers` (msk-bootstrap.ts). @default none
+   */
+  getBootstrapBrokers?(clusterArn: string): Promise<MskBootstrapBrokers>;
 }
 
 /**
- * Resolves brokers and credentials once per cold start.
- * MSK: `GetBootstrapBrokers` returns one string per auth (IAM on 9098, SCRAM on 9096,
- * TLS on 9094); we pick the one matching the configured auth
- * (https://docs.aws.amazon.com/msk/latest/developerguide/msk-get-bootstrap-brokers.html).
+ * Resolves brokers and credentials once per cold start. MSK brokers come from the
+ * configuration (`SCG_BOOTSTRAP_SERVERS`, which the CDK app sets from a deploy-time
+ * `GetBootstrapBrokers`) or, when absent, from `deps.getBootstrapBrokers`, picking the
+ * string of the configured auth (IAM on 9098, SCRAM on 9096, TLS on 9094:
+ * https://docs.aws.amazon.com/msk/latest/developerguide/msk-get-bootstrap-brokers.html).
  */
-export async function resolveConnection(config: ClusterConfig, deps?: ConnectionDeps): Promise<KafkaConnection> {
-  const d = deps ?? (await defaultDeps());
+export async function resolveConnection(config: ClusterConfig, deps: Partial<ConnectionDeps> = {}): Promise<KafkaConnection> {
+  const d: ConnectionDeps = { ...defaultDeps, ...deps };
   if (config.type === 'self-managed') {
     const bootstrapBrokers = config.bootstrapServers.split(',');
     if (config.auth === 'none') return { bootstrapBrokers };
-    if (config.auth === 'tls') return { bootstrapBrokers, tls: {} };
+    if (config.auth === 'tls') return { bootstrapBrokers, tls: true };
     const { username, password } = await d.getSecret(config.secretArn!);
-    return { bootstrapBrokers, tls: {}, sasl: { mechanism: config.auth === 'scram-sha-256' ? 'SCRAM-SHA-256' : 'SCRAM-SHA-512', username, password } };
+    return { bootstrapBrokers, tls: true, sasl: { mechanism: config.auth === 'scram-sha-256' ? 'SCRAM-SHA-256' : 'SCRAM-SHA-512', username, password } };
   }
-  const brokers = await d.getBootstrapBrokers(config.clusterArn);
-  const chosen = brokers[config.auth];
-  if (!chosen) {
-    throw new KafkaConnectionError(`MSK cluster ${config.clusterArn} has no bootstrap brokers for ${config.auth} auth; enable it on the cluster or change SCG_KAFKA_AUTH`, {
-      code: 'KAFKA_NO_BROKERS_FOR_AUTH',
-      retriable: false,
-    });
-  }
-  const bootstrapBrokers = chosen.split(',');
-  if (config.auth === 'tls') return { bootstrapBrokers, tls: {} };
+  const bootstrapBrokers = config.bootstrapServers?.split(',') ?? (await lookUpMskBrokers(config.clusterArn, config.auth, d));
+  if (config.auth === 'tls') return { bootstrapBrokers, tls: true };
   if (config.auth === 'scram') {
     const { username, password } = await d.getSecret(config.secretArn!);
-    return { bootstrapBrokers, tls: {}, sasl: { mechanism: 'SCRAM-SHA-512', username, password } };
+    return { bootstrapBrokers, tls: true, sasl: { mechanism: 'SCRAM-SHA-512', username, password } };
   }
   const region = config.clusterArn.split(':')[3]!;
   // MSK IAM: SASL/OAUTHBEARER with a short-lived signed token; a provider function so
   // every new connection gets a fresh token.
-  return { bootstrapBrokers, tls: {}, sasl: { mechanism: 'OAUTHBEARER', token: () => d.iamToken(region) } };
+  return { bootstrapBrokers, tls: true, sasl: { mechanism: 'OAUTHBEARER', token: () => d.iamToken(region) } };
 }
 
-async function defaultDeps(): Promise<ConnectionDeps> {
-  return {
-    async getBootstrapBrokers(clusterArn) {
-      const { KafkaClient, GetBootstrapBrokersCommand } = await import('@aws-sdk/client-kafka');
-      const out = await new KafkaClient({}).send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
-      const pick = (...values: (string | undefined)[]): string | undefined => values.find((v) => v !== undefined && v !== '');
-      const result: { iam?: string; scram?: string; tls?: string } = {};
-      const iam = pick(out.BootstrapBrokerStringSaslIam, out.BootstrapBrokerStringPublicSaslIam);
-      const scram = pick(out.BootstrapBrokerStringSaslScram, out.BootstrapBrokerStringPublicSaslScram);
-      const tls = pick(out.BootstrapBrokerStringTls, out.BootstrapBrokerStringPublicTls);
-      if (iam) result.iam = iam;
-      if (scram) result.scram = scram;
-      if (tls) result.tls = tls;
-      return result;
-    },
-    async getSecret(secretArn) {
+async function lookUpMskBrokers(clusterArn: string, auth: 'iam' | 'scram' | 'tls', d: ConnectionDeps): Promise<string[]> {
+  if (d.getBootstrapBrokers === undefined) {
+    throw new KafkaConfigError(`SCG_BOOTSTRAP_SERVERS: required with SCG_CLUSTER_ARN (the CDK app sets it from MSK's GetBootstrapBrokers at deploy time)`);
+  }
+  const chosen = (await d.getBootstrapBrokers(clusterArn))[auth];
+  if (!chosen) {
+    throw new KafkaConnectionError(`MSK cluster ${clusterArn} has no bootstrap brokers for ${auth} auth; enable it on the cluster or change SCG_KAFKA_AUTH`, {
+      code: 'KAFKA_NO_BROKERS_FOR_AUTH',
+      retriable: false,
+    });
+  }
+  return chosen.split(',');
+}
+
+// Replaced by `true`/`false` when bundling (infra/lib/bundling.ts `OPTIONAL_CLIENT_DEFINES`):
+// a function whose declared cluster has no SCRAM secret is bundled without the Secrets
+// Manager client. Unbundled, the identifier is an undeclared global and the client loads.
+declare const __SCG_KAFKA_SECRET__: boolean | undefined;
+
+const defaultDeps: ConnectionDeps = {
+  async getSecret(secretArn) {
+    // The import must sit inside the branch the bundler folds away.
+    if (typeof __SCG_KAFKA_SECRET__ === 'undefined' || __SCG_KAFKA_SECRET__) {
       const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
       const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
       const value = JSON.parse(out.SecretString ?? '{}') as { username?: unknown; password?: unknown };
@@ -70,16 +87,18 @@ async function defaultDeps(): Promise<ConnectionDeps> {
         throw new KafkaConnectionError(`secret ${secretArn} must be JSON with string "username" and "password"`, { code: 'KAFKA_BAD_SECRET', retriable: false });
       }
       return { username: value.username, password: value.password };
-    },
-    async iamToken(region) {
-      const { generateAuthToken } = await import('aws-msk-iam-sasl-signer-js');
-      return (await generateAuthToken({ region })).token;
-    },
-  };
-}
+    }
+    throw new KafkaConfigError(
+      'SCG_KAFKA_SECRET_ARN: set, but this function was bundled without the Secrets Manager client (its declared cluster has no secretArn): declare the secret in the cluster of the CDK declaration instead of setting the variable by hand',
+    );
+  },
+  async iamToken(region) {
+    const { mskIamToken } = await import('./msk-iam-token.ts');
+    return (await mskIamToken({ region })).token;
+  },
+};
 
 /** An admin client on a resolved connection. */
-export async function createAdmin(connection: KafkaConnection, clientId: string, options: Partial<BaseOptions> = {}): Promise<Admin> {
-  const { Admin } = await import('@platformatic/kafka');
-  return new Admin({ ...connection, clientId, ...options });
+export function createAdmin(connection: KafkaConnection, clientId: string, options: Partial<Omit<KafkaAdminOptions, 'bootstrapBrokers' | 'clientId'>> = {}): KafkaAdmin {
+  return new KafkaAdmin({ ...connection, clientId, ...options });
 }

@@ -1,5 +1,6 @@
-import { FindCoordinatorKeyTypes, consumerGroupDescribeV0, listGroupsV4, listGroupsV5 } from '@platformatic/kafka';
-import type { Admin, ConsumerGroupStateValue, Group } from '@platformatic/kafka';
+import { KafkaPartitionErrors } from '../kafka/index.ts';
+import type { Group, KafkaAdmin } from '../kafka/index.ts';
+import { KafkaProtocolError } from '../kafka/wire/index.ts';
 import { mapWithConcurrency } from './batching.ts';
 import { MONITORED_GROUP_TYPES } from './constants.ts';
 import type { MonitoredGroupType } from './constants.ts';
@@ -33,9 +34,9 @@ export interface PartialResults<T> {
  * type is neither `consumer` nor empty (Kafka Connect workers) are not consumer groups
  * and are skipped, as `kafka-consumer-groups.sh --list` does.
  */
-export async function listConsumerGroups(admin: Admin, states: readonly string[] | undefined): Promise<ListedGroup[]> {
+export async function listConsumerGroups(admin: KafkaAdmin, states: readonly string[] | undefined): Promise<ListedGroup[]> {
   const listed = await admin.listGroups({
-    ...(states && states.length > 0 ? { states: states as ConsumerGroupStateValue[] } : {}),
+    ...(states && states.length > 0 ? { states } : {}),
     types: [...MONITORED_GROUP_TYPES],
   });
   return toMonitoredGroups([...listed.values()].map((g) => ({ groupId: g.id, groupType: g.groupType, protocolType: g.protocolType })));
@@ -49,25 +50,17 @@ export async function listConsumerGroups(admin: Admin, states: readonly string[]
  * coordinator only, so the groups of a dead broker are the ones missing.
  */
 export async function listConsumerGroupsPerBroker(
-  admin: Admin,
+  admin: KafkaAdmin,
   states: readonly string[] | undefined,
   concurrency: number,
 ): Promise<{ groups: ListedGroup[]; errors: string[] }> {
   const metadata = await admin.metadata({ topics: [], forceUpdate: true });
   const errors: string[] = [];
   const raw: RawListedGroup[] = [];
-  const stateFilter = [...(states ?? [])] as ConsumerGroupStateValue[];
   await mapWithConcurrency([...metadata.brokers.entries()], concurrency, async ([nodeId, broker]) => {
     try {
-      const connection = await admin.connections.get(broker);
-      let response: { groups: Array<{ groupId: string; protocolType: string; groupType?: string }> };
-      try {
-        response = await listGroupsV5.api.async(connection, stateFilter, [...MONITORED_GROUP_TYPES]);
-      } catch (error) {
-        if (isResponseError(error)) throw error;
-        response = await listGroupsV4.api.async(connection, stateFilter, []);
-      }
-      raw.push(...response.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupType: g.groupType || undefined })));
+      const groups = await admin.listGroupsOnBroker(nodeId, { states: [...(states ?? [])], types: [...MONITORED_GROUP_TYPES] });
+      raw.push(...groups.map((g) => ({ groupId: g.id, protocolType: g.protocolType, groupType: g.groupType || undefined })));
     } catch (error) {
       errors.push(`ListGroups to broker ${nodeId} (${broker.host}:${broker.port}) failed: ${describeError(error)}`);
     }
@@ -100,7 +93,7 @@ function toMonitoredGroups(raw: readonly RawListedGroup[]): ListedGroup[] {
  * The healthy path is one call; the fallbacks run only on failure.
  */
 export async function resilientGroupBatch<T>(
-  admin: Admin,
+  admin: KafkaAdmin,
   api: string,
   ids: readonly string[],
   call: (ids: string[]) => Promise<Map<string, T>>,
@@ -146,12 +139,12 @@ export async function resilientGroupBatch<T>(
 }
 
 /** Describes groups: DescribeGroups for classic groups, ConsumerGroupDescribe for KIP-848 ones. */
-export async function describeConsumerGroups(admin: Admin, groups: readonly ListedGroup[], concurrency: number): Promise<PartialResults<DescribedGroup>> {
+export async function describeConsumerGroups(admin: KafkaAdmin, groups: readonly ListedGroup[], concurrency: number): Promise<PartialResults<DescribedGroup>> {
   const classic = groups.filter((g) => g.type === 'classic').map((g) => g.groupId);
   const modern = groups.filter((g) => g.type === 'consumer').map((g) => g.groupId);
   const [a, b] = await Promise.all([
     resilientGroupBatch(admin, 'DescribeGroups', classic, async (ids) => classicDescriptions(await admin.describeGroups({ groups: ids })), concurrency),
-    describeKip848Groups(admin, modern, concurrency),
+    describeKip848Groups(admin, modern),
   ]);
   return { results: new Map([...a.results, ...b.results]), errors: new Map([...a.errors, ...b.errors]) };
 }
@@ -173,63 +166,35 @@ function classicDescriptions(described: Map<string, Group>): Map<string, Describ
 }
 
 /**
- * KIP-848 groups: the admin client has no ConsumerGroupDescribe method, and DescribeGroups
- * answers `Dead` for them on Kafka 4.x, so the protocol API is called directly on the
- * coordinator connections of the same client (one request per coordinator). A
- * per-group error (e.g. the group turned classic) fails only that group.
+ * KIP-848 groups: DescribeGroups answers `Dead` for them on Kafka 4.x, so they are
+ * described with ConsumerGroupDescribe (one request per coordinator). A coordinator that
+ * fails, or a per-group error (e.g. the group turned classic), costs only its own groups.
  */
-async function describeKip848Groups(admin: Admin, ids: readonly string[], concurrency: number): Promise<PartialResults<DescribedGroup>> {
+async function describeKip848Groups(admin: KafkaAdmin, ids: readonly string[]): Promise<PartialResults<DescribedGroup>> {
   const results = new Map<string, DescribedGroup>();
   const errors = new Map<string, string>();
   if (ids.length === 0) return { results, errors };
-  let coordinators: Awaited<ReturnType<Admin['findCoordinator']>>;
-  try {
-    coordinators = await admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [...ids] });
-  } catch (error) {
-    for (const id of ids) errors.set(id, `ConsumerGroupDescribe failed: the group coordinators could not be found: ${describeError(error)}`);
-    return { results, errors };
-  }
-  const byNode = new Map<number, { host: string; port: number; ids: string[] }>();
-  for (const c of coordinators) {
-    const entry = byNode.get(c.nodeId) ?? { host: c.host, port: c.port, ids: [] };
-    entry.ids.push(c.key);
-    byNode.set(c.nodeId, entry);
-  }
-  await mapWithConcurrency([...byNode.entries()], concurrency, async ([nodeId, { host, port, ids: groupIds }]) => {
-    let response: consumerGroupDescribeV0.ConsumerGroupDescribeResponse;
-    try {
-      const connection = await admin.connections.get({ host, port });
-      response = await consumerGroupDescribeV0.api.async(connection, groupIds, false);
-    } catch (error) {
-      const partial = isResponseError(error) ? (error as { response?: consumerGroupDescribeV0.ConsumerGroupDescribeResponse }).response : undefined;
-      if (partial === undefined) {
-        for (const id of groupIds) errors.set(id, `ConsumerGroupDescribe to coordinator ${nodeId} (${host}:${port}) failed: ${describeError(error)}`);
-        return;
-      }
-      response = partial;
+  for (const [id, group] of await admin.consumerGroupDescribe(ids)) {
+    if (group instanceof Error) {
+      errors.set(id, describeError(group));
+      continue;
     }
-    for (const group of response.groups) {
-      if (group.errorCode !== 0) {
-        errors.set(group.groupId, `ConsumerGroupDescribe failed with error code ${group.errorCode}${group.errorMessage ? `: ${group.errorMessage}` : ''}`);
-        continue;
-      }
-      results.set(group.groupId, {
-        state: group.groupState,
-        generation: group.groupEpoch,
-        members: group.members.map((m) => ({
-          memberId: m.memberId,
-          clientId: m.clientId,
-          host: m.clientHost,
-          assignment: new Map(m.assignment.topicPartitions.map((tp) => [tp.topicName, [...tp.partitions]])),
-        })),
-      });
-    }
-  });
+    results.set(id, {
+      state: group.state,
+      generation: group.groupEpoch,
+      members: group.members.map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        host: m.clientHost,
+        assignment: new Map(m.assignment.map((a) => [a.topic, [...a.partitions]])),
+      })),
+    });
+  }
   return { results, errors };
 }
 
-async function coordinatorsOf(admin: Admin, ids: readonly string[]): Promise<Map<string, string[]>> {
-  const coordinators = await admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [...ids] });
+async function coordinatorsOf(admin: KafkaAdmin, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const coordinators = await admin.findCoordinator({ keys: [...ids] });
   const out = new Map<string, string[]>();
   for (const c of coordinators) {
     const key = `${c.nodeId} (${c.host}:${c.port})`;
@@ -242,7 +207,7 @@ async function coordinatorsOf(admin: Admin, ids: readonly string[]): Promise<Map
 export function isResponseError(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
-    if ((current as { code?: unknown }).code === 'PLT_KFK_RESPONSE') return true;
+    if (current instanceof KafkaProtocolError || current instanceof KafkaPartitionErrors) return true;
     const inner: unknown[] = current instanceof AggregateError ? (current.errors as unknown[]) : [];
     if (inner.some((e) => isResponseError(e))) return true;
     current = current.cause;

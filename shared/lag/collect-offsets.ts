@@ -1,4 +1,5 @@
-import type { Admin } from '@platformatic/kafka';
+import { KafkaUnknownTopicsError } from '../kafka/index.ts';
+import type { KafkaAdmin } from '../kafka/index.ts';
 import { chunk, mapWithConcurrency } from './batching.ts';
 import { describeError } from './errors.ts';
 import { resilientGroupBatch } from './collect-groups.ts';
@@ -13,7 +14,7 @@ export type CommittedOffsets = Map<string, Map<number, bigint>>;
  * coordinator carrying all its groups (OffsetFetch v8+, KIP-709). Offsets of `-1` mean
  * "no commit" and are left out.
  */
-export async function fetchCommittedOffsets(admin: Admin, groupIds: readonly string[], concurrency: number): Promise<PartialResults<CommittedOffsets>> {
+export async function fetchCommittedOffsets(admin: KafkaAdmin, groupIds: readonly string[], concurrency: number): Promise<PartialResults<CommittedOffsets>> {
   return resilientGroupBatch(
     admin,
     'OffsetFetch',
@@ -52,55 +53,38 @@ export interface TopicLayouts {
 }
 
 /**
- * Partition counts and leaders of the topics involved: one Metadata request. A deleted
- * topic fails the whole request with "Unknown topic X.", and X cannot be trusted: the client
- * names the topic at the failing index of its request list, while the index is the one in
- * the broker's response, whose order differs (seen: the surviving topic named instead of
- * the deleted one). So on that error the cluster's topic list (one more Metadata request)
- * says which topics are gone, and the request is repeated without them. With `maxAgeMs`,
- * topics the client's cache refreshed within that many milliseconds are answered from the
- * cache (no request).
+ * Partition counts and leaders of the topics involved: one Metadata request. Topics the
+ * cluster does not know (deleted while groups still hold commits for them) come back in
+ * `missing`, named by their own entries in the broker's answer, and the rest is still
+ * described. With `maxAgeMs`, topics the client's cache refreshed within that many
+ * milliseconds are answered from the cache (no request).
  */
-export async function fetchTopicLayouts(admin: Admin, topics: readonly string[], maxAgeMs?: number): Promise<TopicLayouts> {
+export async function fetchTopicLayouts(admin: KafkaAdmin, topics: readonly string[], maxAgeMs?: number): Promise<TopicLayouts> {
   const layouts = new Map<string, TopicLayout>();
   const missing: string[] = [];
   const errors: string[] = [];
   let remaining = [...topics];
-  for (let attempt = 0; remaining.length > 0; attempt++) {
+  for (let attempt = 0; remaining.length > 0 && attempt < 3; attempt++) {
     try {
       // Fresh metadata: leaders move, and stale leaders cost a failed ListOffsets round.
       const freshness = maxAgeMs === undefined || attempt > 0 ? { forceUpdate: true } : { metadataMaxAge: maxAgeMs };
-      const metadata = await admin.metadata({ topics: [...remaining], ...freshness, ...(attempt > 0 ? { retries: 0 } : {}) });
+      const metadata = await admin.metadata({ topics: remaining, ...freshness });
       for (const topic of remaining) {
         const info = metadata.topics.get(topic);
-        if (info === undefined) {
-          missing.push(topic);
-          continue;
-        }
-        layouts.set(topic, { partitionCount: info.partitionsCount, leaders: info.partitions.map((p) => p.leader) });
+        if (info === undefined) missing.push(topic);
+        else layouts.set(topic, { partitionCount: info.partitionsCount, leaders: info.partitions.map((p) => p.leader) });
       }
       return { layouts, missing, errors };
     } catch (error) {
-      const gone = attempt < 3 && /Unknown topic/.test(describeError(error)) ? await topicsGone(admin, remaining) : [];
-      if (gone.length === 0) {
+      if (!(error instanceof KafkaUnknownTopicsError)) {
         errors.push(`Metadata failed for ${remaining.length} topic(s): ${describeError(error)}`);
         return { layouts, missing, errors };
       }
-      missing.push(...gone);
-      remaining = remaining.filter((t) => !gone.includes(t));
+      missing.push(...error.topics);
+      remaining = remaining.filter((t) => !error.topics.includes(t));
     }
   }
   return { layouts, missing, errors };
-}
-
-/** Those of `topics` the cluster no longer lists; none when the listing itself fails. */
-async function topicsGone(admin: Admin, topics: readonly string[]): Promise<string[]> {
-  try {
-    const existing = new Set(await admin.listTopics({ includeInternals: true }));
-    return topics.filter((t) => !existing.has(t));
-  } catch {
-    return [];
-  }
 }
 
 /** topic -> offset per partition (`null` where the leader did not answer). */
@@ -113,7 +97,7 @@ export type LogOffsets = Map<string, Array<bigint | null>>;
  * that only the partitions of a broker that is down or slow stay unknown.
  */
 export async function fetchLogOffsets(
-  admin: Admin,
+  admin: KafkaAdmin,
   layouts: ReadonlyMap<string, TopicLayout>,
   timestamp: bigint,
   options: { topicsPerCall: number; concurrency: number },

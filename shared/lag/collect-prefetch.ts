@@ -1,4 +1,4 @@
-import type { Admin } from '@platformatic/kafka';
+import type { KafkaAdmin } from '../kafka/index.ts';
 import { chunk } from './batching.ts';
 import { LIST_OFFSETS_EARLIEST, LIST_OFFSETS_LATEST } from './constants.ts';
 import { fetchLogOffsets } from './collect-offsets.ts';
@@ -24,7 +24,7 @@ export interface LogOffsetsResult {
  * topic, a partition without a leader, a broker down) resolves to `undefined` and the
  * cycle takes the ordinary path, whose per-leader fallbacks attribute errors precisely.
  */
-export async function prefetchLogOffsets(admin: Admin, known: ReadonlyMap<string, number> | undefined, topicsPerCall: number): Promise<PrefetchedLogOffsets | undefined> {
+export async function prefetchLogOffsets(admin: KafkaAdmin, known: ReadonlyMap<string, number> | undefined, topicsPerCall: number): Promise<PrefetchedLogOffsets | undefined> {
   if (known === undefined || known.size === 0) return undefined;
   const ask = async (timestamp: bigint): Promise<LogOffsets> => {
     const offsets: LogOffsets = new Map();
@@ -56,7 +56,7 @@ const complete = (row: ReadonlyArray<bigint | null> | undefined, count: number):
  * leader for each), the rest asked now.
  */
 export async function logOffsetsOf(
-  admin: Admin,
+  admin: KafkaAdmin,
   layouts: ReadonlyMap<string, TopicLayout>,
   prefetched: PrefetchedLogOffsets | undefined,
   options: { topicsPerCall: number; concurrency: number },

@@ -1,4 +1,4 @@
-import type { Admin } from '@platformatic/kafka';
+import type { KafkaAdmin } from '../kafka/index.ts';
 import { chunk, mapWithConcurrency } from './batching.ts';
 import { LAG_DEFAULTS } from './constants.ts';
 import { describeConsumerGroups, listConsumerGroups, listConsumerGroupsPerBroker } from './collect-groups.ts';
@@ -61,7 +61,7 @@ export interface CollectLagOptions {
  * @example
  * const collection = await collectLag(admin, { include: ['orders-*'] });
  */
-export async function collectLag(admin: Admin, options: CollectLagOptions = {}): Promise<LagCollection> {
+export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions = {}): Promise<LagCollection> {
   const select = groupFilter(options);
   const concurrency = options.concurrency ?? LAG_DEFAULTS.concurrency;
   const errors: string[] = [];

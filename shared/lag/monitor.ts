@@ -1,4 +1,4 @@
-import type { Admin } from '@platformatic/kafka';
+import type { KafkaAdmin } from '../kafka/index.ts';
 import { performance } from 'node:perf_hooks';
 import type { ScalingPolicy } from './autoscale-policy.ts';
 import { autoscaleGroups } from './autoscaler.ts';
@@ -26,8 +26,8 @@ const silentLogger: LagLogger = { info: () => undefined, warn: () => undefined, 
 
 /** What the monitor talks to; every piece is injectable. */
 export interface LagMonitorDeps {
-  /** A @platformatic/kafka admin client, reused across cycles (warm invocations keep its connections). */
-  readonly admin: Admin;
+  /** The admin client, reused across cycles (warm invocations keep its connections). */
+  readonly admin: KafkaAdmin;
   readonly store: LagStateStore;
   /** Needed only with autoscaling policies: the real SDK client, whose endpoint follows `AWS_ENDPOINT_URL_LAMBDA`. */
   readonly lambda?: LambdaSender;

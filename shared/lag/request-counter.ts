@@ -1,19 +1,17 @@
-import { connectionsApiChannel, protocolAPIsById } from '@platformatic/kafka';
+import type { RequestEvent } from '../kafka/index.ts';
 import type { RequestCounts } from './types.ts';
 
-interface ApiStartEvent {
-  connection?: { ownerId?: number; host?: string; port?: number };
-  apiKey?: number;
+/** What the counter listens to: the admin client's per-request hook. */
+export interface RequestSource {
+  onRequest(listener: (event: RequestEvent) => void): () => void;
 }
 
 /**
- * Counts the Kafka requests one @platformatic/kafka client sends, per API and per broker.
+ * Counts the Kafka requests one admin client sends, per API and per broker.
  *
- * It listens on the library's `plt:kafka:connections:api` diagnostics channel, whose
- * `start` event fires once per request frame written to a broker connection, and keeps
- * the events of connections owned by the given client (`connection.ownerId` is the
- * client's `instanceId`). So it counts what really goes on the wire: retries, the
- * FindCoordinator and Metadata requests the admin client sends on its own, and the
+ * It listens to the client's `onRequest` hook, which fires once per request frame written
+ * to a broker connection. So it counts what really goes on the wire: retries, the
+ * FindCoordinator and Metadata requests the client sends on its own, and the
  * ApiVersions/SASL requests of new connections. It does not count TCP connects.
  *
  * @example
@@ -24,37 +22,30 @@ interface ApiStartEvent {
  * console.log(counter.snapshot().total);
  */
 export class KafkaRequestCounter {
-  readonly #ownerId: number;
+  readonly #source: RequestSource;
   readonly #byApi = new Map<string, number>();
   readonly #byBroker = new Map<string, number>();
   #total = 0;
-  #listening = false;
-  readonly #onStart = (message: unknown): void => {
-    const event = message as ApiStartEvent;
-    if (event.connection?.ownerId !== this.#ownerId) return;
-    const api = protocolAPIsById[event.apiKey ?? -1] ?? `api-${String(event.apiKey)}`;
-    const broker = `${event.connection.host ?? '?'}:${String(event.connection.port ?? '?')}`;
+  #unsubscribe: (() => void) | undefined;
+  readonly #onRequest = (event: RequestEvent): void => {
     this.#total++;
-    this.#byApi.set(api, (this.#byApi.get(api) ?? 0) + 1);
-    this.#byBroker.set(broker, (this.#byBroker.get(broker) ?? 0) + 1);
+    this.#byApi.set(event.api, (this.#byApi.get(event.api) ?? 0) + 1);
+    this.#byBroker.set(event.broker, (this.#byBroker.get(event.broker) ?? 0) + 1);
   };
 
-  constructor(client: { readonly instanceId: number }) {
-    this.#ownerId = client.instanceId;
+  constructor(source: RequestSource) {
+    this.#source = source;
   }
 
   /** Starts counting (idempotent). */
   start(): void {
-    if (this.#listening) return;
-    connectionsApiChannel.start.subscribe(this.#onStart);
-    this.#listening = true;
+    this.#unsubscribe ??= this.#source.onRequest(this.#onRequest);
   }
 
   /** Stops counting; the counts stay readable. */
   stop(): void {
-    if (!this.#listening) return;
-    connectionsApiChannel.start.unsubscribe(this.#onStart);
-    this.#listening = false;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
   }
 
   reset(): void {

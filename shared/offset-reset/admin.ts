@@ -1,27 +1,26 @@
-// The Kafka admin calls this module makes, as an interface: `@platformatic/kafka`'s
-// `Admin` satisfies it, and unit tests pass a fake.
+// The Kafka admin calls this module makes, as an interface: shared/kafka's `KafkaAdmin`
+// satisfies it, and unit tests pass a fake.
 import type {
-  AdminListOffsetsOptions,
   AlterConsumerGroupOffsetsOptions,
   ClusterMetadata,
   DeleteConsumerGroupOffsetsOptions,
-  DescribeGroupsOptions,
   Group,
-  GroupBase,
+  GroupListing,
   ListConsumerGroupOffsetsGroup,
   ListConsumerGroupOffsetsOptions,
   ListGroupsOptions,
+  ListOffsetsOptions,
   ListedOffsetsTopic,
   MetadataOptions,
-} from '@platformatic/kafka';
+} from '../kafka/index.ts';
 import type { GroupMemberSummary, TopicPartition } from './types.ts';
 
-/** The subset of `@platformatic/kafka`'s `Admin` used here (promise forms only). */
+/** The subset of shared/kafka's `KafkaAdmin` used here. */
 export interface ResetAdmin {
-  describeGroups(options: DescribeGroupsOptions): Promise<Map<string, Group>>;
-  listGroups(options?: ListGroupsOptions): Promise<Map<string, GroupBase>>;
+  describeGroups(options: { groups: readonly string[] }): Promise<Map<string, Group>>;
+  listGroups(options?: ListGroupsOptions): Promise<Map<string, GroupListing>>;
   listConsumerGroupOffsets(options: ListConsumerGroupOffsetsOptions): Promise<ListConsumerGroupOffsetsGroup[]>;
-  listOffsets(options: AdminListOffsetsOptions): Promise<ListedOffsetsTopic[]>;
+  listOffsets(options: ListOffsetsOptions): Promise<ListedOffsetsTopic[]>;
   alterConsumerGroupOffsets(options: AlterConsumerGroupOffsetsOptions): Promise<void>;
   deleteConsumerGroupOffsets(options: DeleteConsumerGroupOffsetsOptions): Promise<{ name: string; partitionIndexes: number[] }[]>;
   metadata(options: MetadataOptions): Promise<ClusterMetadata>;
@@ -100,7 +99,7 @@ export async function groupStatus(admin: ResetAdmin, groupId: string): Promise<G
   const state = group ? normalizeGroupState(group.state) : 'Dead';
   const members = membersOf(group);
   if ((state === 'Dead' || state === 'Empty') && members.length === 0) {
-    let listed: GroupBase | undefined;
+    let listed: GroupListing | undefined;
     try {
       listed = (await admin.listGroups({ types: ['consumer'] })).get(groupId);
     } catch (error) {
@@ -154,13 +153,13 @@ export function listedOffsetsMap(topics: readonly ListedOffsetsTopic[]): Map<str
 }
 
 /** One ListOffsets request for every partition at the same `timestamp` (-1 latest, -2 earliest, or epoch ms). */
-export function listOffsetsRequest(partitions: readonly TopicPartition[], timestamp: bigint): AdminListOffsetsOptions {
+export function listOffsetsRequest(partitions: readonly TopicPartition[], timestamp: bigint): ListOffsetsOptions {
   return {
     topics: [...byTopic(partitions)].map(([name, list]) => ({ name, partitions: list.map((p) => ({ partitionIndex: p.partition, timestamp })) })),
   };
 }
 
-/** Text of an error, including what `@platformatic/kafka` nests in `errors`. */
+/** Text of an error, including errors nested in `errors` (AggregateError). */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const nested = (error as Error & { errors?: unknown[] }).errors;

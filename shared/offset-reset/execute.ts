@@ -2,7 +2,7 @@
 // record around it. Every path that paused something restores it (finally), and the
 // result says what was written, what was not, and which mappings are still disabled.
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { Group } from '@platformatic/kafka';
+import type { Group } from '../kafka/index.ts';
 import { tpKey, type ResetAdmin } from './admin.ts';
 import type { AuditEntry, AuditTrail } from './audit.ts';
 import { systemClock } from './clock.ts';

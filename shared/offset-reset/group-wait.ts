@@ -1,5 +1,5 @@
 // Waiting for a group to be inactive before its offsets may be written.
-import type { Group } from '@platformatic/kafka';
+import type { Group } from '../kafka/index.ts';
 import { describeError, groupStatus, type GroupStatus, type ResetAdmin } from './admin.ts';
 import { GroupNotEmptyError, ResetPlanError } from './errors.ts';
 import type { Clock } from './types.ts';

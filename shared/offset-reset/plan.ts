@@ -4,7 +4,7 @@
 // Metadata, and one ListOffsets per kind (earliest, latest, and the timestamp for time
 // strategies) covering every partition. (`@platformatic/kafka` refreshes metadata inside
 // each listOffsets and fans each call out to the partition leaders.)
-import type { Group } from '@platformatic/kafka';
+import type { Group } from '../kafka/index.ts';
 import {
   byTopicPartition,
   committedMap,

@@ -1,5 +1,5 @@
 // Writing offsets: one OffsetCommit, one read-back, an exact report per partition.
-import { protocolErrorsCodesById } from '@platformatic/kafka';
+import { errorName } from '../kafka/wire/index.ts';
 import { byTopic, committedMap, describeError, tpKey, type ResetAdmin } from './admin.ts';
 import type { PartitionWriteFailure, TopicPartitionOffset } from './types.ts';
 
@@ -22,9 +22,9 @@ function isCommitResponse(value: unknown): value is OffsetCommitResponse {
 
 /**
  * Per-partition error names from a failed alterConsumerGroupOffsets. OffsetCommit answers
- * an error code per partition, and `@platformatic/kafka` throws a ResponseError (nested in
- * MultipleErrors, once per attempt) carrying the whole `response`; partitions answered 0
- * were written. The last response wins: a retried request rewrites every partition.
+ * an error code per partition, and the admin client throws `KafkaPartitionErrors` carrying
+ * the whole `response` (possibly nested in `cause`/`errors` by a caller); partitions
+ * answered 0 were written. The last response wins: a retried request rewrites every partition.
  */
 export function partitionErrorsOf(error: unknown): Map<string, string> | undefined {
   let last: OffsetCommitResponse | undefined;
@@ -40,7 +40,7 @@ export function partitionErrorsOf(error: unknown): Map<string, string> | undefin
   const out = new Map<string, string>();
   for (const t of last.topics) {
     for (const p of t.partitions) {
-      const name = p.errorCode === 0 ? '' : (protocolErrorsCodesById as Record<number, string | undefined>)[p.errorCode] ?? `error code ${p.errorCode}`;
+      const name = p.errorCode === 0 ? '' : errorName(p.errorCode);
       out.set(tpKey({ topic: t.name, partition: p.partitionIndex }), name);
     }
   }

@@ -90,7 +90,9 @@ describe('the seed scenario app', () => {
   it('puts the monitor, the reset function and the dashboard in the operations stack', () => {
     const { operations } = build();
     const template = Template.fromStack(operations);
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    // monitor, reset, and the provider of the deploy-time MSK broker lookup
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('Custom::AWS', 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'scg-consumer-groups' });
     // 8 group alarms from the seed's thresholds + 3 on the monitor itself

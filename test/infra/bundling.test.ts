@@ -68,9 +68,11 @@ describe('function bundling', () => {
     expect(output).toContain('native.wasm');
   }, 60_000);
 
-  it('sets one define per dead-letter sink, true only for the selected ones', () => {
-    expect(bundleDefines()).toEqual({ __SCG_DEAD_LETTER_KAFKA__: 'false', __SCG_DEAD_LETTER_SQS__: 'false', __SCG_DEAD_LETTER_S3__: 'false' });
-    expect(bundleDefines({ deadLetterSinks: ['s3'] })).toEqual({ __SCG_DEAD_LETTER_KAFKA__: 'false', __SCG_DEAD_LETTER_SQS__: 'false', __SCG_DEAD_LETTER_S3__: 'true' });
+  it('sets one define per dead-letter sink and optional client, true only for the selected ones', () => {
+    const none = { __SCG_DEAD_LETTER_KAFKA__: 'false', __SCG_DEAD_LETTER_SQS__: 'false', __SCG_DEAD_LETTER_S3__: 'false', __SCG_KAFKA_SECRET__: 'false', __SCG_OFFSET_FILES_S3__: 'false' };
+    expect(bundleDefines()).toEqual(none);
+    expect(bundleDefines({ deadLetterSinks: ['s3'] })).toEqual({ ...none, __SCG_DEAD_LETTER_S3__: 'true' });
+    expect(bundleDefines({ kafkaSecret: true, offsetFilesS3: true })).toEqual({ ...none, __SCG_KAFKA_SECRET__: 'true', __SCG_OFFSET_FILES_S3__: 'true' });
   });
 
   it('leaves every dead-letter sink, the Kafka client and the SQS/S3 clients out of a consumer that declares none', async () => {

@@ -139,7 +139,9 @@ describe('LagMonitor', () => {
   it('describes exactly its groups and topics on an MSK IAM cluster', () => {
     const { template } = build((s) => [ORDERS(s), EMAIL(s)]);
     const kafka = statements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('kafka')));
+    // kafka:GetBootstrapBrokers belongs to the deploy-time lookup (msk-bootstrap.ts), not to the monitor.
     expect(kafka.flatMap(actionsOf).sort()).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeGroup', 'kafka-cluster:DescribeTopic', 'kafka:GetBootstrapBrokers']);
+    expect(kafka.find((s) => s.Action === 'kafka:GetBootstrapBrokers')?.Resource).toBe(`arn:aws:kafka:eu-west-1:111122223333:cluster/orders/abcd1234-0123-abcd-5678-1234abcd-1`);
     const prefix = 'arn:aws:kafka:eu-west-1:111122223333';
     const cluster = 'orders/abcd1234-0123-abcd-5678-1234abcd-1';
     expect(kafka.find((s) => s.Action === 'kafka-cluster:DescribeGroup')?.Resource).toEqual([

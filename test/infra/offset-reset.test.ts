@@ -24,6 +24,7 @@ describe('OffsetReset', () => {
       Environment: {
         Variables: {
           SCG_CLUSTER_ARN: CLUSTER_ARN,
+          SCG_BOOTSTRAP_SERVERS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MskBootstrapBrokers'), 'BootstrapBrokerStringSaslIam'] },
           SCG_KAFKA_AUTH: 'iam',
           SCG_AUDIT_TABLE: { Ref: Match.stringLikeRegexp('^OffsetResetAudit') },
           SCG_GROUPS_INCLUDE: 'order-processing-group,audit-service-group',
@@ -78,7 +79,26 @@ describe('OffsetReset', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SCG_KAFKA_AUTH: 'scram', SCG_KAFKA_SECRET_ARN: SECRET_ARN }) } });
     const all = statements(template);
     expect(all.flatMap(actionsOf).filter((a) => a.startsWith('kafka-cluster:'))).toEqual([]);
-    expect(all).toContainEqual(expect.objectContaining({ Action: 'kafka:GetBootstrapBrokers', Resource: CLUSTER_ARN }));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SCG_BOOTSTRAP_SERVERS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MskBootstrapBrokers'), 'BootstrapBrokerStringSaslScram'] } }) },
+    });
+  });
+
+  it('looks the MSK brokers up at deploy time, so the function itself may not call GetBootstrapBrokers', () => {
+    const stack = testStack();
+    const reset = new OffsetReset(stack, 'OffsetReset', { cluster: MSK_IAM, entry: fixtureEntry('offset-reset'), projectRoot: FIXTURE_ROOT, groups: groups(stack) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::AWS', 1);
+    const lookup = template.findResources('Custom::AWS');
+    const create = JSON.stringify(Object.values(lookup)[0]);
+    expect(create).toContain('getBootstrapBrokers');
+    expect(create).toContain(CLUSTER_ARN);
+    const functionPolicy = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^OffsetResetHandlerRole') }] } }));
+    expect(functionPolicy).toContain('kafka-cluster:Connect');
+    expect(functionPolicy).not.toContain('kafka:GetBootstrapBrokers');
+    const lookupPolicy = statements(template).filter((st) => actionsOf(st).includes('kafka:GetBootstrapBrokers'));
+    expect(lookupPolicy.map((st) => st.Resource)).toEqual([CLUSTER_ARN]);
+    expect(nagFindings(reset)).toEqual([]);
   });
 
   it('refuses to be built without groups', () => {

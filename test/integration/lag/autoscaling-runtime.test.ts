@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { Admin } from '@platformatic/kafka';
+import { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { LocalRuntime } from '../../../local/esm/index.ts';
 import { InMemoryLagStateStore, LagMonitor } from '../../../shared/lag/index.ts';
 import { bootstrapServers, kafkaTestResources } from '../support/kafka.ts';
@@ -22,7 +22,7 @@ describe('lag-driven poller scaling against the local runtime', () => {
       mappings: [{ uuid, functionName: 'slow', topics: [topic], consumerGroupId: group, source: { kind: 'self-managed' }, batchSize: 20, maximumBatchingWindowInSeconds: 0, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 5 } }],
     });
     const lambda = new LambdaClient({ endpoint: runtime.endpoint });
-    const admin = new Admin({ clientId: 'autoscaling-test', bootstrapBrokers: bootstrapServers() });
+    const admin = new KafkaAdmin({ clientId: 'autoscaling-test', bootstrapBrokers: bootstrapServers() });
     let now = Date.now();
     const monitor = new LagMonitor(
       { admin, store: new InMemoryLagStateStore(), lambda, clock: () => now, emfSink: null },

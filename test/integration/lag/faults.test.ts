@@ -1,4 +1,5 @@
 import { Admin, FindCoordinatorKeyTypes, Producer, stringSerializers } from '@platformatic/kafka';
+import { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { KafkaCluster } from '../../../local/kafka/index.ts';
 import { InMemoryLagStateStore, LagMonitor } from '../../../shared/lag/index.ts';
 import { freshName } from '../support/kafka.ts';
@@ -35,7 +36,7 @@ describe('a broker down', () => {
     await producer.close();
     await setup.close();
 
-    const admin = new Admin({ clientId: freshName('faults-monitor'), bootstrapBrokers: cluster.brokers, retries: 1, retryDelay: 100, timeout: 3_000, connectTimeout: 1_000 });
+    const admin = new KafkaAdmin({ clientId: freshName('faults-monitor'), bootstrapBrokers: cluster.brokers, retries: 1, retryDelayMs: 100, requestTimeoutMs: 3_000, connectTimeoutMs: 1_000 });
     const emf: string[] = [];
     try {
       const monitor = new LagMonitor({ admin, store: new InMemoryLagStateStore(), emfSink: (l) => emf.push(l) }, { include: [`${topic}-g*`] });

@@ -1,7 +1,7 @@
 import { Consumer } from '@platformatic/kafka';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InMemoryLagStateStore, LagMonitor } from '../../../shared/lag/index.ts';
-import { admin as newAdmin, bootstrapServers, freshName, kafkaTestResources } from '../support/kafka.ts';
+import { admin as newAdmin, kafkaAdmin, bootstrapServers, freshName, kafkaTestResources } from '../support/kafka.ts';
 import { commit, produceEach, producer } from './support.ts';
 
 describe('group types and selection', () => {
@@ -11,7 +11,7 @@ describe('group types and selection', () => {
     const topic = await kafka.topic({ partitions: 2, prefix: 'kip848' });
     const groupId = kafka.group('kip848');
     const consumer = new Consumer({ groupId, clientId: freshName('kip848'), bootstrapBrokers: bootstrapServers(), groupProtocol: 'consumer' });
-    const monitorAdmin = newAdmin();
+    const monitorAdmin = kafkaAdmin();
     try {
       const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
       stream.pause();
@@ -41,7 +41,7 @@ describe('group types and selection', () => {
     const [keep, drop, other] = [kafka.group(`${prefix}-orders`), kafka.group(`${prefix}-orders-test`), kafka.group(`${prefix}-email`)];
     const admin = newAdmin();
     const p = producer();
-    const monitorAdmin = newAdmin();
+    const monitorAdmin = kafkaAdmin();
     try {
       await produceEach(p, topic, 1, 3);
       for (const g of [keep, drop, other]) await commit(admin, g, topic, [1]);

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
-import type { MessagesStream } from '@platformatic/kafka';
+import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import type { MessagesStream , Admin} from '@platformatic/kafka';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDbLagStateStore, LagMonitor, ensureLagStateTable } from '../../../shared/lag/index.ts';
 import type { LagCycleResult, LagMonitorDeps, LagMonitorOptions } from '../../../shared/lag/index.ts';
-import { bootstrapServers, freshName } from '../support/kafka.ts';
+import { bootstrapServers, freshName, kafkaAdmin } from '../support/kafka.ts';
 
 /** A fresh state table in the emulator, created once per test file. */
 export async function freshStateTable(): Promise<{ tableName: string; client: DynamoDBClient }> {
@@ -24,7 +24,7 @@ export async function coldCycle(
   options: LagMonitorOptions,
   deps: Partial<LagMonitorDeps> = {},
 ): Promise<{ result: LagCycleResult; emf: string[] }> {
-  const admin = new Admin({ clientId: freshName('lag-monitor'), bootstrapBrokers: bootstrapServers(), retries: 1, retryDelay: 100 });
+  const admin = kafkaAdmin({ clientId: freshName('lag-monitor'), retries: 1, retryDelayMs: 100 });
   const emf: string[] = [];
   try {
     const monitor = new LagMonitor(

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InMemoryLagStateStore, LagMonitor } from '../../../shared/lag/index.ts';
-import { admin as newAdmin, kafkaTestResources } from '../support/kafka.ts';
+import { admin as newAdmin, kafkaAdmin, kafkaTestResources } from '../support/kafka.ts';
 import { commit, producer } from './support.ts';
 
 // Real clock: records are produced at a steady pace while the monitor samples the log end
@@ -18,7 +18,7 @@ describe('time lag against known produce times', () => {
     const groupId = kafka.group('timelag');
     const admin = newAdmin();
     const p = producer();
-    const monitorAdmin = newAdmin();
+    const monitorAdmin = kafkaAdmin();
     const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null }, { include: [groupId] });
     // appendedAt[i]: when record i was acknowledged, i.e. when the log end became i + 1.
     const appendedAt: number[] = [];
@@ -61,7 +61,7 @@ describe('time lag against known produce times', () => {
     const caughtUp = kafka.group('tl-caught');
     const admin = newAdmin();
     const p = producer();
-    const monitorAdmin = newAdmin();
+    const monitorAdmin = kafkaAdmin();
     try {
       await p.send({ messages: Array.from({ length: 5 }, (_, i) => ({ topic, partition: 0, value: String(i) })) });
       await commit(admin, lagging, topic, [2]);

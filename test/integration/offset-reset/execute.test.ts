@@ -1,6 +1,6 @@
 import { DynamoDBClient, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import type { Admin } from '@platformatic/kafka';
+import type { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { gunzipSync } from 'node:zlib';
 import { createOffsetResetHandler, offsetResetConfigFromEnv, type LambdaContext } from '../../../functions/offset-reset/app.ts';
 import {
@@ -13,7 +13,7 @@ import {
   runReset,
   type ResetLogger,
 } from '../../../shared/offset-reset/index.ts';
-import { admin as newAdmin, bootstrapServers, freshName, kafkaTestResources } from '../support/kafka.ts';
+import { kafkaAdmin, bootstrapServers, freshName, kafkaTestResources } from '../support/kafka.ts';
 import { commit, committed, produceTimed, startConsumer } from './support.ts';
 
 const quiet: ResetLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -34,11 +34,11 @@ describe('offset-reset executions on a real broker and the AWS emulator', () => 
   const dynamo = new DynamoDBClient({});
   const lambda = new LambdaClient({});
   const table = freshName('offset-reset-audit');
-  let admin: Admin;
+  let admin: KafkaAdmin;
   let audit: DynamoDbAuditTrail;
 
   beforeAll(async () => {
-    admin = newAdmin();
+    admin = kafkaAdmin();
     await ensureAuditTable(dynamo, table);
     audit = new DynamoDbAuditTrail({ client: dynamo, tableName: table });
   });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, QueryCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { Admin } from '@platformatic/kafka';
+import { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { LocalRuntime } from '../../../local/esm/index.ts';
 import { createOffsetResetHandler } from '../../../functions/offset-reset/app.ts';
 import { ensureIdempotencyTable } from '../../../shared/idempotency/index.ts';
@@ -87,7 +87,7 @@ describe('offset reset of a group consumed through the local runtime', () => {
       expect(readFileSync(sink.path, 'utf8').split('\n').filter(Boolean)).toHaveLength(300);
 
       // A failure injected at the write step: the mapping is restored and the report is exact.
-      const realAdmin = new Admin({ clientId: 'reset-failing', bootstrapBrokers: bootstrapServers() });
+      const realAdmin = new KafkaAdmin({ clientId: 'reset-failing', bootstrapBrokers: bootstrapServers() });
       const failingAdmin = new Proxy(realAdmin, {
         get(target, property) {
           if (property === 'alterConsumerGroupOffsets') {

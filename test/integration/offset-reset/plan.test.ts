@@ -1,8 +1,8 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Admin } from '@platformatic/kafka';
+import type { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { awsClientConfig } from '../../../shared/aws/index.ts';
 import { PLAN_WARNING, exportPlanCsv, parseResetInput, planReset, type ResetPlan } from '../../../shared/offset-reset/index.ts';
-import { admin as newAdmin, freshName, kafkaTestResources } from '../support/kafka.ts';
+import { admin as newAdmin, kafkaAdmin, freshName, kafkaTestResources } from '../support/kafka.ts';
 import { T0, commit, produceTimed } from './support.ts';
 
 const targets = (plan: ResetPlan): string[] => plan.partitions.map((p) => `${p.partition}=${p.target}`);
@@ -10,7 +10,7 @@ const codes = (plan: ResetPlan): string[][] => plan.partitions.map((p) => p.warn
 
 describe('offset-reset planning on a real broker', () => {
   const kafka = kafkaTestResources();
-  let admin: Admin;
+  let admin: KafkaAdmin;
   let topic: string;
   let group: string;
 
@@ -18,12 +18,17 @@ describe('offset-reset planning on a real broker', () => {
   // partition 0 and 20 on partition 1, nothing on partition 2. Partition 1's records
   // below offset 5 are deleted, so its log starts at 5.
   beforeAll(async () => {
-    admin = newAdmin();
+    admin = kafkaAdmin();
     topic = await kafka.topic({ partitions: 3 });
     group = kafka.group('reset-plan');
     await produceTimed(topic, 3, 20);
     await commit(admin, group, topic, { 0: 12n, 1: 20n });
-    await admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition: 1, offset: 5n }] }] });
+    const setup = newAdmin();
+    try {
+      await setup.deleteRecords({ topics: [{ name: topic, partitions: [{ partition: 1, offset: 5n }] }] });
+    } finally {
+      await setup.close();
+    }
   });
   afterAll(async () => {
     await admin.close();

@@ -1,6 +1,7 @@
 // Shared steps of the offset-reset integration tests: records with known timestamps,
 // commits written the way an operator tool writes them, and a real consumer in a group.
-import { Consumer, Producer, stringDeserializers, stringSerializers, type Admin } from '@platformatic/kafka';
+import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import type { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { bootstrapServers, freshName } from '../support/kafka.ts';
 
 /**
@@ -24,7 +25,7 @@ export async function produceTimed(topic: string, partitions: number, count: num
 }
 
 /** Commits offsets for a group (the group must be Empty), like an operator tool. */
-export async function commit(admin: Admin, groupId: string, topic: string, offsets: Record<number, bigint>): Promise<void> {
+export async function commit(admin: KafkaAdmin, groupId: string, topic: string, offsets: Record<number, bigint>): Promise<void> {
   await admin.alterConsumerGroupOffsets({
     groupId,
     topics: [{ name: topic, partitionOffsets: Object.entries(offsets).map(([partition, offset]) => ({ partition: Number(partition), offset })) }],
@@ -32,7 +33,7 @@ export async function commit(admin: Admin, groupId: string, topic: string, offse
 }
 
 /** Committed offsets of a group for a topic, by partition (-1 when none). */
-export async function committed(admin: Admin, groupId: string, topic: string, partitions: number): Promise<bigint[]> {
+export async function committed(admin: KafkaAdmin, groupId: string, topic: string, partitions: number): Promise<bigint[]> {
   const [group] = await admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes: Array.from({ length: partitions }, (_, i) => i) }] }] });
   const list = group?.topics.find((t) => t.name === topic)?.partitions ?? [];
   return Array.from({ length: partitions }, (_, i) => list.find((p) => p.partitionIndex === i)?.committedOffset ?? -1n);

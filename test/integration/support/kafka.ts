@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Admin, Consumer, Producer, type MessageToProduce } from '@platformatic/kafka';
+import { KafkaAdmin, type KafkaAdminOptions } from '../../../shared/kafka/index.ts';
 
 /** The broker the global setup started (or the one SCG_KAFKA_BOOTSTRAP names). */
 export function bootstrapServers(): string[] {
@@ -13,8 +14,14 @@ export function freshName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
+/** A @platformatic/kafka admin, for test setup (create topics, delete groups...). */
 export function admin(brokers: string[] = bootstrapServers()): Admin {
   return new Admin({ clientId: freshName('test-admin'), bootstrapBrokers: brokers });
+}
+
+/** The project's own admin client (shared/kafka), the one the lag monitor and the offset reset run on. */
+export function kafkaAdmin(options: Partial<KafkaAdminOptions> = {}): KafkaAdmin {
+  return new KafkaAdmin({ clientId: freshName('test-kafka-admin'), bootstrapBrokers: bootstrapServers(), ...options });
 }
 
 /**

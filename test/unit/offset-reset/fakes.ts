@@ -1,24 +1,22 @@
 // Fakes for the offset-reset unit tests: an in-memory Kafka behind the ResetAdmin
 // interface (here), and Lambda's event-source-mapping API (fake-lambda.ts). Both append
 // to one event log, so tests can assert the order of pause -> wait -> write -> resume.
-import {
-  MultipleErrors,
-  ResponseError,
-  UserError,
-  type AdminListOffsetsOptions,
-  type AlterConsumerGroupOffsetsOptions,
-  type ClusterMetadata,
-  type DeleteConsumerGroupOffsetsOptions,
-  type DescribeGroupsOptions,
-  type Group,
-  type GroupBase,
-  type GroupMember,
-  type ListGroupsOptions,
-  type ListConsumerGroupOffsetsGroup,
-  type ListConsumerGroupOffsetsOptions,
-  type ListedOffsetsTopic,
-  type MetadataOptions,
-} from '@platformatic/kafka';
+import { KafkaPartitionErrors, KafkaUnknownTopicsError } from '../../../shared/kafka/index.ts';
+import type {
+  AlterConsumerGroupOffsetsOptions,
+  ClusterMetadata,
+  DeleteConsumerGroupOffsetsOptions,
+  Group,
+  GroupListing,
+  GroupMember,
+  ListConsumerGroupOffsetsGroup,
+  ListConsumerGroupOffsetsOptions,
+  ListGroupsOptions,
+  ListOffsetsOptions,
+  ListedOffsetsTopic,
+  MetadataOptions,
+  TopicMetadata,
+} from '../../../shared/kafka/index.ts';
 import type { AuditEntry, AuditTrail, Clock, ResetAdmin, ResetLogger } from '../../../shared/offset-reset/index.ts';
 
 /** A clock whose sleep advances time at once. */
@@ -111,12 +109,12 @@ export class FakeKafka implements ResetAdmin {
     return p.logStart + BigInt(p.timestamps.length);
   }
 
-  async describeGroups(options: DescribeGroupsOptions): Promise<Map<string, Group>> {
+  async describeGroups(options: { groups: readonly string[] }): Promise<Map<string, Group>> {
     this.#record('describeGroups');
     const out = new Map<string, Group>();
     for (const id of options.groups) {
       if (this.consumerProtocolGroups.has(id)) {
-        out.set(id, { id, state: 'Dead', protocolType: '', protocol: '', members: new Map(), authorizedOperations: 0 });
+        out.set(id, { id, state: 'Dead', protocolType: '', protocol: '', members: new Map()});
         continue;
       }
       const members = this.members.get(id) ?? [];
@@ -133,16 +131,16 @@ export class FakeKafka implements ResetAdmin {
           },
         ]),
       );
-      out.set(id, { id, state: members.length > 0 ? 'Stable' : known ? 'Empty' : 'Dead', protocolType: 'consumer', protocol: members.length ? 'range' : '', members: memberMap, authorizedOperations: 0 });
+      out.set(id, { id, state: members.length > 0 ? 'Stable' : known ? 'Empty' : 'Dead', protocolType: 'consumer', protocol: members.length ? 'range' : '', members: memberMap});
     }
     return out;
   }
 
-  async listGroups(options: ListGroupsOptions = {}): Promise<Map<string, GroupBase>> {
+  async listGroups(options: ListGroupsOptions = {}): Promise<Map<string, GroupListing>> {
     this.#record('listGroups');
-    const out = new Map<string, GroupBase>();
+    const out = new Map<string, GroupListing>();
     if (!options.types?.includes('consumer')) return out;
-    for (const [id, state] of this.consumerProtocolGroups) out.set(id, { id, state: state as GroupBase['state'], groupType: 'consumer', protocolType: 'consumer' });
+    for (const [id, state] of this.consumerProtocolGroups) out.set(id, { id, state, groupType: 'consumer', protocolType: 'consumer' });
     return out;
   }
 
@@ -171,17 +169,17 @@ export class FakeKafka implements ResetAdmin {
     });
   }
 
-  async listOffsets(options: AdminListOffsetsOptions): Promise<ListedOffsetsTopic[]> {
+  async listOffsets(options: ListOffsetsOptions): Promise<ListedOffsetsTopic[]> {
     const kinds = new Set(options.topics.flatMap((t) => t.partitions.map((p) => (p.timestamp === -1n ? 'latest' : p.timestamp === -2n ? 'earliest' : 'timestamp'))));
     this.#record(`listOffsets(${[...kinds].join(',')})`);
     return options.topics.map((t) => {
       const partitions = this.topics.get(t.name);
-      if (!partitions) throw new UserError(`Unknown topic ${t.name}.`);
+      if (!partitions) throw new KafkaUnknownTopicsError([t.name]);
       return {
         name: t.name,
         partitions: t.partitions.map((req) => {
           const p = partitions[req.partitionIndex];
-          if (!p) throw new UserError('Unknown partition.');
+          if (!p) throw new Error(`partition ${t.name}-${req.partitionIndex} does not exist`);
           const ts = req.timestamp ?? -1n;
           let offset: bigint;
           if (ts === -1n) offset = this.#logEnd(p);
@@ -211,25 +209,22 @@ export class FakeKafka implements ResetAdmin {
         }),
       })),
     };
-    const errors: Record<string, [number, null]> = {};
-    response.topics.forEach((t, i) => t.partitions.forEach((p, j) => p.errorCode && (errors[`/topics/${i}/partitions/${j}`] = [p.errorCode, null])));
-    // What @platformatic/kafka throws: a ResponseError (OffsetCommit v9) with the whole
-    // response, wrapped in MultipleErrors.
-    if (Object.keys(errors).length > 0) throw new MultipleErrors('Altering consumer group offsets failed.', [new ResponseError(8, 9, errors, response)]);
+    // What the admin client throws: KafkaPartitionErrors with the whole response.
+    if (response.topics.some((t) => t.partitions.some((p) => p.errorCode !== 0))) throw new KafkaPartitionErrors('OffsetCommit', options.groupId, response, false);
   }
 
   async deleteConsumerGroupOffsets(options: DeleteConsumerGroupOffsetsOptions): Promise<{ name: string; partitionIndexes: number[] }[]> {
     this.#record('deleteConsumerGroupOffsets');
     for (const t of options.topics) for (const p of t.partitionIndexes) this.committed.get(options.groupId)?.delete(key(t.name, p));
-    return options.topics;
+    return options.topics.map((t) => ({ name: t.name, partitionIndexes: [...t.partitionIndexes] }));
   }
 
   async metadata(options: MetadataOptions): Promise<ClusterMetadata> {
     this.#record('metadata');
-    const topics = new Map<string, ClusterMetadata['topics'] extends Map<string, infer V> ? V : never>();
+    const topics = new Map<string, TopicMetadata>();
     for (const name of options.topics ?? []) {
       const partitions = this.topics.get(name);
-      if (!partitions) throw new UserError(`Unknown topic ${name}.`);
+      if (!partitions) throw new KafkaUnknownTopicsError([name]);
       topics.set(name, {
         id: name,
         partitions: partitions.map(() => ({ leader: 1, leaderEpoch: 0, replicas: [1], isr: [1], offlineReplicas: [] })),

@@ -1,21 +1,14 @@
-import { MultipleErrors, NetworkError, ResponseError } from '@platformatic/kafka';
+import { KafkaPartitionErrors } from '../../../shared/kafka/index.ts';
+import { KafkaNetworkError } from '../../../shared/kafka/wire/index.ts';
 import { mappingGroupId, partitionErrorsOf, writeOffsets } from '../../../shared/offset-reset/index.ts';
 import { FakeKafka } from './fakes.ts';
 
 const orders = (partition: number, offset: bigint) => ({ topic: 'orders', partition, offset });
 
 describe('partitionErrorsOf', () => {
-  it('reads the per-partition codes of the last OffsetCommit response in @platformatic/kafka\'s error tree', () => {
-    const first = { throttleTimeMs: 0, topics: [{ name: 'orders', partitions: [{ partitionIndex: 7, errorCode: 3 }, { partitionIndex: 0, errorCode: 14 }] }] };
-    const last = { throttleTimeMs: 0, topics: [{ name: 'orders', partitions: [{ partitionIndex: 7, errorCode: 3 }, { partitionIndex: 0, errorCode: 0 }] }] };
-    // The shape seen from a real broker: MultipleErrors > MultipleErrors (retries) > ResponseError per attempt.
-    const error = new MultipleErrors('Altering consumer group offsets failed.', [
-      new MultipleErrors('alterConsumerGroupOffsets failed 2 times.', [
-        new ResponseError(8, 9, { '/topics/0/partitions/0': [3, null], '/topics/0/partitions/1': [14, null] }, first),
-        new ResponseError(8, 9, { '/topics/0/partitions/0': [3, null] }, last),
-      ]),
-    ]);
-    expect(partitionErrorsOf(error)).toEqual(
+  it('reads the per-partition codes of the OffsetCommit response the admin client throws', () => {
+    const response = { topics: [{ name: 'orders', partitions: [{ partitionIndex: 7, errorCode: 3 }, { partitionIndex: 0, errorCode: 0 }] }] };
+    expect(partitionErrorsOf(new KafkaPartitionErrors('OffsetCommit', 'email', response, false))).toEqual(
       new Map([
         ['orders-7', 'UNKNOWN_TOPIC_OR_PARTITION'],
         ['orders-0', ''],
@@ -23,8 +16,15 @@ describe('partitionErrorsOf', () => {
     );
   });
 
+  it('reads the last response when errors are nested (a caller wrapping retries)', () => {
+    const first = { topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 14 }] }] };
+    const last = { topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 25 }] }] };
+    const error = new AggregateError([new KafkaPartitionErrors('OffsetCommit', 'email', first, true), new KafkaPartitionErrors('OffsetCommit', 'email', last, false)], 'failed twice');
+    expect(partitionErrorsOf(error)).toEqual(new Map([['orders-0', 'UNKNOWN_MEMBER_ID']]));
+  });
+
   it('finds nothing in an error without a response', () => {
-    expect(partitionErrorsOf(new MultipleErrors('failed', [new NetworkError('Connection closed')]))).toBeUndefined();
+    expect(partitionErrorsOf(new KafkaNetworkError('connection closed', { code: 'KAFKA_CONNECTION_CLOSED', broker: 'localhost:9092' }))).toBeUndefined();
   });
 });
 
@@ -48,15 +48,15 @@ describe('writeOffsets', () => {
   it('calls partitions unverified when the write and the read-back both fail without details', async () => {
     const kafka = new FakeKafka().addUniformTopic('orders', 1, 10);
     kafka.alterConsumerGroupOffsets = async () => {
-      throw new NetworkError('Connection closed');
+      throw new KafkaNetworkError('connection closed', { code: 'KAFKA_CONNECTION_CLOSED', broker: 'localhost:9092' });
     };
     kafka.listConsumerGroupOffsets = async () => {
-      throw new NetworkError('Connection closed');
+      throw new KafkaNetworkError('connection closed', { code: 'KAFKA_CONNECTION_CLOSED', broker: 'localhost:9092' });
     };
     const report = await writeOffsets(kafka, 'email', [orders(0, 3n)]);
     expect(report.unverified).toEqual([orders(0, 3n)]);
     expect(report.written).toEqual([]);
-    expect(report.error).toBeInstanceOf(NetworkError);
+    expect(report.error).toBeInstanceOf(KafkaNetworkError);
   });
 });
 

@@ -1,0 +1,155 @@
+// Connections to the brokers of one cluster: opened on demand, one per broker address,
+// reused while usable (a closed socket or an expiring SASL session opens a new one), and
+// the retry loop every admin call runs in.
+import { BrokerConnection, KafkaNetworkError, type KafkaApi } from '../wire/index.ts';
+import { KafkaRoutingError, KafkaUnknownTopicsError } from './errors.ts';
+import type { BrokerInfo, KafkaAdminOptions, RequestEvent } from './types.ts';
+
+const DEFAULT_RETRIES = 3;
+const DEFAULT_RETRY_DELAY_MS = 100;
+
+/** `host:port` parsed; IPv6 hosts may be bracketed. */
+export function parseBroker(value: string): BrokerInfo {
+  const cut = value.lastIndexOf(':');
+  const port = Number(value.slice(cut + 1));
+  if (cut <= 0 || !Number.isInteger(port) || port <= 0 || port > 65_535) throw new KafkaRoutingError(`bootstrap broker '${value}' is not host:port`, { retriable: false });
+  return { host: value.slice(0, cut).replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+export class ClusterConnections {
+  readonly #options: KafkaAdminOptions;
+  readonly #bootstrap: BrokerInfo[];
+  readonly #pool = new Map<string, Promise<BrokerConnection>>();
+  readonly #listeners = new Set<(event: RequestEvent) => void>();
+  #brokers = new Map<number, BrokerInfo>();
+  #closed = false;
+
+  constructor(options: KafkaAdminOptions) {
+    if (options.bootstrapBrokers.length === 0) throw new KafkaRoutingError('bootstrapBrokers: at least one host:port is required', { retriable: false });
+    this.#options = options;
+    this.#bootstrap = options.bootstrapBrokers.map(parseBroker);
+  }
+
+  get retries(): number {
+    return this.#options.retries ?? DEFAULT_RETRIES;
+  }
+
+  /** Listens to every request frame written by this client's connections. */
+  onRequest(listener: (event: RequestEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The brokers the last Metadata named. */
+  get brokers(): ReadonlyMap<number, BrokerInfo> {
+    return this.#brokers;
+  }
+
+  setBrokers(brokers: Map<number, BrokerInfo>): void {
+    this.#brokers = brokers;
+  }
+
+  addBroker(nodeId: number, broker: BrokerInfo): void {
+    if (!this.#brokers.has(nodeId)) this.#brokers.set(nodeId, broker);
+  }
+
+  broker(nodeId: number): BrokerInfo {
+    const broker = this.#brokers.get(nodeId);
+    if (!broker) throw new KafkaRoutingError(`broker ${nodeId} is not in the cluster metadata`);
+    return broker;
+  }
+
+  /** Sends `request` to the broker at `address` (one attempt). A network failure drops the connection. */
+  async request<Req, Res>(address: BrokerInfo, api: KafkaApi<Req, Res>, request: Req): Promise<Res> {
+    const connection = await this.#connection(address);
+    try {
+      return await connection.request(api, request);
+    } catch (error) {
+      if (!connection.usable) this.#drop(address, connection);
+      throw error;
+    }
+  }
+
+  /** Sends `request` to any reachable broker: an open connection first, else the bootstrap brokers, then the known ones, in order. */
+  async requestAny<Req, Res>(api: KafkaApi<Req, Res>, request: Req): Promise<Res> {
+    for (const [key, pending] of this.#pool) {
+      const open = await pending.catch(() => undefined);
+      if (open?.usable) return this.request(open.address, api, request);
+      if (open) this.#pool.delete(key);
+    }
+    const candidates = [...this.#bootstrap, ...this.#brokers.values()];
+    const failures: string[] = [];
+    for (const address of candidates) {
+      try {
+        return await this.request(address, api, request);
+      } catch (error) {
+        if (!isNetworkFailure(error)) throw error;
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    throw new KafkaRoutingError(`no broker reachable (${candidates.map((b) => `${b.host}:${b.port}`).join(', ')}): ${failures.join('; ')}`);
+  }
+
+  /**
+   * Runs `attempt` until it succeeds, fails with an error that retrying cannot fix, or
+   * `retries` retries have failed. `attempt` gets its number: > 0 means the previous one
+   * failed and cached routing (coordinators, leaders) should be refreshed.
+   */
+  async withRetries<T>(attempt: (n: number) => Promise<T>): Promise<T> {
+    const delay = this.#options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    for (let n = 0; ; n++) {
+      try {
+        return await attempt(n);
+      } catch (error) {
+        if (n >= this.retries || !shouldRetry(error) || this.#closed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay * 2 ** n));
+      }
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const pending of this.#pool.values()) void pending.then((c) => c.close()).catch(() => undefined);
+    this.#pool.clear();
+  }
+
+  async #connection(address: BrokerInfo): Promise<BrokerConnection> {
+    if (this.#closed) throw new KafkaRoutingError('the admin client is closed', { retriable: false });
+    const key = `${address.host}:${address.port}`;
+    const pending = this.#pool.get(key);
+    if (pending) {
+      const open = await pending.catch(() => undefined);
+      if (open?.usable) return open;
+      if (this.#pool.get(key) === pending) this.#pool.delete(key);
+      open?.close();
+    }
+    const opening = BrokerConnection.open(address, { ...this.#options, onRequest: (event) => this.#emit(event) });
+    this.#pool.set(key, opening);
+    opening.catch(() => {
+      if (this.#pool.get(key) === opening) this.#pool.delete(key);
+    });
+    return opening;
+  }
+
+  #drop(address: BrokerInfo, connection: BrokerConnection): void {
+    const key = `${address.host}:${address.port}`;
+    void this.#pool.get(key)?.then((c) => {
+      if (c === connection) this.#pool.delete(key);
+    });
+    connection.close();
+  }
+
+  #emit(event: RequestEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof KafkaNetworkError;
+}
+
+/** Retriable errors are retried, except unknown topics: a deleted topic does not come back. */
+function shouldRetry(error: unknown): boolean {
+  if (error instanceof KafkaUnknownTopicsError) return false;
+  return error instanceof Error && (error as { retriable?: unknown }).retriable === true;
+}

@@ -1,0 +1,28 @@
+export { KafkaAdmin } from './client.ts';
+export { KafkaPartitionErrors, KafkaRoutingError, KafkaUnknownTopicsError } from './errors.ts';
+export type {
+  AlterConsumerGroupOffsetsOptions,
+  BrokerInfo,
+  ClusterMetadata,
+  CommittedPartitionOffset,
+  ConsumerGroupDescription,
+  ConsumerGroupMember,
+  Coordinator,
+  DeleteConsumerGroupOffsetsOptions,
+  FindCoordinatorOptions,
+  Group,
+  GroupListing,
+  GroupMember,
+  GroupMemberAssignment,
+  KafkaAdminOptions,
+  ListConsumerGroupOffsetsGroup,
+  ListConsumerGroupOffsetsOptions,
+  ListGroupsOptions,
+  ListOffsetsOptions,
+  ListedOffsetsPartition,
+  ListedOffsetsTopic,
+  MetadataOptions,
+  PartitionMetadata,
+  RequestEvent,
+  TopicMetadata,
+} from './types.ts';

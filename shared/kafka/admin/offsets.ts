@@ -1,0 +1,157 @@
+// Offset operations: committed offsets of many groups (one OffsetFetch per coordinator,
+// KIP-709), log offsets (one ListOffsets per partition leader), and the admin commits of
+// the offset reset (OffsetCommit / OffsetDelete outside any generation).
+import { listOffsetsV6, offsetCommitV8, offsetDeleteV0, offsetFetchV8, protocolError } from '../wire/index.ts';
+import type { ClusterConnections } from './cluster.ts';
+import { KafkaPartitionErrors, KafkaRoutingError, KafkaUnknownTopicsError } from './errors.ts';
+import { COORDINATOR_ERRORS, type Coordinators } from './groups.ts';
+import type { MetadataCache } from './metadata.ts';
+import type {
+  AlterConsumerGroupOffsetsOptions,
+  DeleteConsumerGroupOffsetsOptions,
+  ListConsumerGroupOffsetsGroup,
+  ListConsumerGroupOffsetsOptions,
+  ListOffsetsOptions,
+  ListedOffsetsTopic,
+  PartitionResponse,
+} from './types.ts';
+
+const UNKNOWN_TOPIC_OR_PARTITION = 3;
+/** ListOffsets errors that mean the cached leader is stale. */
+const LEADER_ERRORS: ReadonlySet<number> = new Set([5, 6, 74, 75, 78]);
+
+type FetchGroup = { groupId: string; topics: { name: string; partitionIndexes: number[] }[] | null };
+
+export async function listConsumerGroupOffsets(
+  cluster: ClusterConnections,
+  coordinators: Coordinators,
+  options: ListConsumerGroupOffsetsOptions,
+): Promise<ListConsumerGroupOffsetsGroup[]> {
+  const requested: FetchGroup[] = options.groups.map((g) =>
+    typeof g === 'string'
+      ? { groupId: g, topics: null }
+      : { groupId: g.groupId, topics: g.topics === undefined ? null : g.topics.map((t) => ({ name: t.name, partitionIndexes: [...t.partitionIndexes] })) },
+  );
+  const byId = new Map(requested.map((g) => [g.groupId, g]));
+  const results = new Map<string, ListConsumerGroupOffsetsGroup>();
+  await cluster.withRetries(async (attempt) => {
+    const pending = [...byId.keys()].filter((id) => !results.has(id));
+    const byNode = await coordinators.byNode(pending, attempt > 0);
+    const moved: string[] = [];
+    await Promise.all(
+      [...byNode.values()].map(async ({ coordinator, groupIds }) => {
+        const response = await cluster.request(coordinator, offsetFetchV8, { groups: groupIds.map((id) => byId.get(id)!), requireStable: options.requireStable ?? false });
+        for (const g of response.groups) {
+          if (COORDINATOR_ERRORS.has(g.errorCode)) {
+            moved.push(g.groupId);
+            continue;
+          }
+          if (g.errorCode !== 0) throw protocolError(g.errorCode, `OffsetFetch for group '${g.groupId}'`);
+          const topics: ListConsumerGroupOffsetsGroup['topics'] = [];
+          for (const t of g.topics) {
+            const partitions = [];
+            for (const p of t.partitions) {
+              if (p.errorCode !== 0) throw protocolError(p.errorCode, `OffsetFetch for group '${g.groupId}', partition ${t.name}-${p.partitionIndex}`);
+              partitions.push({ partitionIndex: p.partitionIndex, committedOffset: p.committedOffset, committedLeaderEpoch: p.committedLeaderEpoch, metadata: p.metadata });
+            }
+            topics.push({ name: t.name, partitions });
+          }
+          results.set(g.groupId, { groupId: g.groupId, topics });
+        }
+      }),
+    );
+    if (moved.length > 0) {
+      coordinators.forget(moved);
+      throw protocolError(16, `OffsetFetch for ${moved.length} group(s)`);
+    }
+  });
+  return requested.map((g) => results.get(g.groupId) ?? { groupId: g.groupId, topics: [] });
+}
+
+/** Log offsets at a timestamp (−1 end, −2 start, or epoch ms), one ListOffsets per partition leader. */
+export async function listOffsets(cluster: ClusterConnections, metadata: MetadataCache, options: ListOffsetsOptions, metadataMaxAgeMs: number): Promise<ListedOffsetsTopic[]> {
+  const names = [...new Set(options.topics.map((t) => t.name))];
+  return cluster.withRetries(async (attempt) => {
+    const stale = names.filter((t) => attempt > 0 || metadata.cached(t, metadataMaxAgeMs) === undefined);
+    if (stale.length > 0) await metadata.read({ topics: stale, forceUpdate: true });
+    const byLeader = new Map<number, Map<string, { partitionIndex: number; timestamp: bigint }[]>>();
+    for (const topic of options.topics) {
+      const layout = metadata.cached(topic.name, Number.POSITIVE_INFINITY);
+      if (!layout) throw new KafkaUnknownTopicsError([topic.name]);
+      for (const p of topic.partitions) {
+        const leader = layout.partitions[p.partitionIndex]?.leader;
+        if (leader === undefined) throw new KafkaRoutingError(`partition ${topic.name}-${p.partitionIndex} does not exist (the topic has ${layout.partitionsCount})`, { retriable: false });
+        if (leader < 0) throw new KafkaRoutingError(`partition ${topic.name}-${p.partitionIndex} has no leader`);
+        const topics = byLeader.get(leader) ?? new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
+        const list = topics.get(topic.name) ?? [];
+        list.push({ partitionIndex: p.partitionIndex, timestamp: p.timestamp ?? -1n });
+        topics.set(topic.name, list);
+        byLeader.set(leader, topics);
+      }
+    }
+    const answers = new Map<string, ListedOffsetsTopic>(names.map((name) => [name, { name, partitions: [] }]));
+    await Promise.all(
+      [...byLeader.entries()].map(async ([leader, topics]) => {
+        const response = await cluster.request(cluster.broker(leader), listOffsetsV6, {
+          isolationLevel: options.isolationLevel ?? 0,
+          topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
+        });
+        for (const t of response.topics) {
+          for (const p of t.partitions) {
+            if (p.errorCode === UNKNOWN_TOPIC_OR_PARTITION) throw new KafkaUnknownTopicsError([t.name]);
+            if (LEADER_ERRORS.has(p.errorCode)) metadata.forget([t.name]);
+            if (p.errorCode !== 0) throw protocolError(p.errorCode, `ListOffsets for ${t.name}-${p.partitionIndex} on broker ${leader}`);
+            answers.get(t.name)?.partitions.push({ partitionIndex: p.partitionIndex, offset: p.offset, timestamp: p.timestamp, leaderEpoch: p.leaderEpoch });
+          }
+        }
+      }),
+    );
+    return [...answers.values()];
+  });
+}
+
+/** Commits offsets for a group with no members (generation −1, no member id), as kafka-consumer-groups.sh --reset-offsets does. */
+export async function alterConsumerGroupOffsets(cluster: ClusterConnections, coordinators: Coordinators, options: AlterConsumerGroupOffsetsOptions): Promise<void> {
+  await cluster.withRetries(async (attempt) => {
+    const [coordinator] = await coordinators.of([options.groupId], attempt > 0);
+    const response = await cluster.request(coordinator!, offsetCommitV8, {
+      groupId: options.groupId,
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      topics: options.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitionOffsets.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: -1, committedMetadata: null })),
+      })),
+    });
+    throwPartitionErrors('OffsetCommit', options.groupId, response, coordinators);
+  });
+}
+
+/** Deletes a group's committed offsets of some partitions (OffsetDelete, KIP-496). */
+export async function deleteConsumerGroupOffsets(
+  cluster: ClusterConnections,
+  coordinators: Coordinators,
+  options: DeleteConsumerGroupOffsetsOptions,
+): Promise<{ name: string; partitionIndexes: number[] }[]> {
+  await cluster.withRetries(async (attempt) => {
+    const [coordinator] = await coordinators.of([options.groupId], attempt > 0);
+    const response = await cluster.request(coordinator!, offsetDeleteV0, {
+      groupId: options.groupId,
+      topics: options.topics.map((t) => ({ name: t.name, partitions: [...t.partitionIndexes] })),
+    });
+    if (COORDINATOR_ERRORS.has(response.errorCode)) coordinators.forget([options.groupId]);
+    if (response.errorCode !== 0) throw protocolError(response.errorCode, `OffsetDelete for group '${options.groupId}'`);
+    throwPartitionErrors('OffsetDelete', options.groupId, response, coordinators);
+  });
+  return options.topics.map((t) => ({ name: t.name, partitionIndexes: [...t.partitionIndexes] }));
+}
+
+function throwPartitionErrors(api: string, groupId: string, response: PartitionResponse, coordinators: Coordinators): void {
+  const codes = response.topics.flatMap((t) => t.partitions.map((p) => p.errorCode)).filter((code) => code !== 0);
+  if (codes.length === 0) return;
+  if (codes.some((code) => COORDINATOR_ERRORS.has(code))) coordinators.forget([groupId]);
+  // Retried (the whole request: commits and deletes are idempotent) only when every refusal is.
+  const retriable = codes.every((code) => protocolError(code, api).retriable);
+  throw new KafkaPartitionErrors(api, groupId, response, retriable);
+}
