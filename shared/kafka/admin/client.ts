@@ -1,4 +1,4 @@
-import { ClusterConnections } from './cluster.ts';
+import { ClusterConnections, closedError } from './cluster.ts';
 import { Coordinators, consumerGroupDescribe, describeGroups, listGroupsOn } from './groups.ts';
 import { MetadataCache } from './metadata.ts';
 import { alterConsumerGroupOffsets, deleteConsumerGroupOffsets, listConsumerGroupOffsets, listOffsets } from './offsets.ts';
@@ -60,63 +60,75 @@ export class KafkaAdmin {
 
   /** Brokers and the layout of `options.topics`; throws `KafkaUnknownTopicsError` naming unknown topics. */
   metadata(options: MetadataOptions): Promise<ClusterMetadata> {
-    return this.#metadata.read(options);
+    return this.#open(() => this.#metadata.read(options));
   }
 
   /** Every topic's name. */
   listTopics(options: { includeInternals?: boolean } = {}): Promise<string[]> {
-    return this.#metadata.listTopics(options.includeInternals ?? false);
+    return this.#open(() => this.#metadata.listTopics(options.includeInternals ?? false));
   }
 
   /** Groups on every broker (fails as a whole if one broker fails: see {@link listGroupsOnBroker}). */
-  async listGroups(options: ListGroupsOptions = {}): Promise<Map<string, GroupListing>> {
-    if (this.#cluster.brokers.size === 0) await this.#metadata.read({ topics: [] });
-    const perBroker = await Promise.all([...this.#cluster.brokers.keys()].map((nodeId) => this.listGroupsOnBroker(nodeId, options)));
-    return new Map(perBroker.flat().map((g) => [g.id, g]));
+  listGroups(options: ListGroupsOptions = {}): Promise<Map<string, GroupListing>> {
+    return this.#open(async () => {
+      // Every broker Metadata names: a coordinator lookup alone makes only some brokers known.
+      if (!this.#cluster.brokersFromMetadata) await this.#metadata.read({ topics: [] });
+      const perBroker = await Promise.all([...this.#cluster.brokers.keys()].map((nodeId) => this.listGroupsOnBroker(nodeId, options)));
+      return new Map(perBroker.flat().map((g) => [g.id, g]));
+    });
   }
 
   /** Groups one broker coordinates. */
   listGroupsOnBroker(nodeId: number, options: ListGroupsOptions = {}): Promise<GroupListing[]> {
-    return listGroupsOn(this.#cluster, nodeId, options);
+    return this.#open(() => listGroupsOn(this.#cluster, nodeId, options));
   }
 
   /** Coordinators of groups (keyType 0), one batched request for those not cached. */
   findCoordinator(options: FindCoordinatorOptions): Promise<Coordinator[]> {
-    return this.#cluster.withRetries((attempt) => this.#coordinators.of([...options.keys], attempt > 0));
+    return this.#open(() => this.#cluster.withRetries((attempt) => this.#coordinators.of([...options.keys], attempt > 0)));
   }
 
   /** Classic groups (DescribeGroups). KIP-848 groups answer `Dead` here: see {@link consumerGroupDescribe}. */
   describeGroups(options: { groups: readonly string[] }): Promise<Map<string, Group>> {
-    return describeGroups(this.#cluster, this.#coordinators, options.groups);
+    return this.#open(() => describeGroups(this.#cluster, this.#coordinators, options.groups));
   }
 
   /** KIP-848 groups: each id maps to its description or the error that stopped it. */
   consumerGroupDescribe(groupIds: readonly string[]): Promise<Map<string, ConsumerGroupDescription | Error>> {
-    return consumerGroupDescribe(this.#cluster, this.#coordinators, groupIds);
+    return this.#open(() => consumerGroupDescribe(this.#cluster, this.#coordinators, groupIds));
   }
 
   /** Committed offsets of many groups, in request order. */
   listConsumerGroupOffsets(options: ListConsumerGroupOffsetsOptions): Promise<ListConsumerGroupOffsetsGroup[]> {
-    return listConsumerGroupOffsets(this.#cluster, this.#coordinators, options);
+    return this.#open(() => listConsumerGroupOffsets(this.#cluster, this.#coordinators, options));
   }
 
   /** Log offsets at a timestamp, per partition. */
   listOffsets(options: ListOffsetsOptions): Promise<ListedOffsetsTopic[]> {
-    return listOffsets(this.#cluster, this.#metadata, options, this.#metadataMaxAgeMs);
+    return this.#open(() => listOffsets(this.#cluster, this.#metadata, options, this.#metadataMaxAgeMs));
   }
 
   /** Writes a group's offsets (the group must have no members); throws `KafkaPartitionErrors` with the broker's answer if partitions were refused. */
   alterConsumerGroupOffsets(options: AlterConsumerGroupOffsetsOptions): Promise<void> {
-    return alterConsumerGroupOffsets(this.#cluster, this.#coordinators, options);
+    return this.#open(() => alterConsumerGroupOffsets(this.#cluster, this.#coordinators, options));
   }
 
   /** Deletes a group's committed offsets of some partitions. */
   deleteConsumerGroupOffsets(options: DeleteConsumerGroupOffsetsOptions): Promise<{ name: string; partitionIndexes: number[] }[]> {
-    return deleteConsumerGroupOffsets(this.#cluster, this.#coordinators, options);
+    return this.#open(() => deleteConsumerGroupOffsets(this.#cluster, this.#coordinators, options));
   }
 
-  /** Closes every connection. */
+  /** Closes every connection; later calls reject with a non-retriable `KafkaRoutingError`. Closing again does nothing. */
   async close(): Promise<void> {
     this.#cluster.close();
+  }
+
+  /**
+   * Runs `call` unless the client is closed. Checked here, not only when a connection is
+   * opened, because a call the caches can answer (metadata within `metadataMaxAge`, a
+   * known coordinator) would otherwise go on answering after `close()`.
+   */
+  #open<T>(call: () => Promise<T>): Promise<T> {
+    return this.#cluster.closed ? Promise.reject(closedError()) : call();
   }
 }

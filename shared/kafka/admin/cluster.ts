@@ -8,12 +8,24 @@ import type { BrokerInfo, KafkaAdminOptions, RequestEvent } from './types.ts';
 const DEFAULT_RETRIES = 3;
 const DEFAULT_RETRY_DELAY_MS = 100;
 
-/** `host:port` parsed; IPv6 hosts may be bracketed. */
+/**
+ * `host:port`, or `[ipv6]:port`. The port is decimal digits only (`Number()` alone would
+ * take ' 9092', '0x10' or '1e3'), and an IPv6 host must be bracketed: in `fe80::1:9092`
+ * nothing says where the address ends.
+ */
+const BROKER = /^(?:\[([^\]\s]+)\]|([^:[\]\s]+)):(\d{1,5})$/;
+
+/** `host:port` parsed; IPv6 hosts must be bracketed (`[::1]:9092`). */
 export function parseBroker(value: string): BrokerInfo {
-  const cut = value.lastIndexOf(':');
-  const port = Number(value.slice(cut + 1));
-  if (cut <= 0 || !Number.isInteger(port) || port <= 0 || port > 65_535) throw new KafkaRoutingError(`bootstrap broker '${value}' is not host:port`, { retriable: false });
-  return { host: value.slice(0, cut).replace(/^\[(.*)\]$/, '$1'), port };
+  const match = BROKER.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || port <= 0 || port > 65_535) throw new KafkaRoutingError(`bootstrap broker '${value}' is not host:port`, { retriable: false });
+  return { host: match[1] ?? match[2]!, port };
+}
+
+/** What every call of a closed client rejects with; `cause`: what failed a call in flight. */
+export function closedError(cause?: unknown): KafkaRoutingError {
+  return new KafkaRoutingError('the admin client is closed', { retriable: false, cause });
 }
 
 export class ClusterConnections {
@@ -22,6 +34,7 @@ export class ClusterConnections {
   readonly #pool = new Map<string, Promise<BrokerConnection>>();
   readonly #listeners = new Set<(event: RequestEvent) => void>();
   #brokers = new Map<number, BrokerInfo>();
+  #brokersFromMetadata = false;
   #closed = false;
 
   constructor(options: KafkaAdminOptions) {
@@ -40,13 +53,26 @@ export class ClusterConnections {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The brokers the last Metadata named. */
+  /** The brokers the last Metadata named, and coordinators found since. */
   get brokers(): ReadonlyMap<number, BrokerInfo> {
     return this.#brokers;
   }
 
+  /**
+   * Whether `brokers` came from a Metadata answer. Until then it may hold only the
+   * coordinators FindCoordinator named, not every broker of the cluster.
+   */
+  get brokersFromMetadata(): boolean {
+    return this.#brokersFromMetadata;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   setBrokers(brokers: Map<number, BrokerInfo>): void {
     this.#brokers = brokers;
+    this.#brokersFromMetadata = true;
   }
 
   addBroker(nodeId: number, broker: BrokerInfo): void {
@@ -70,15 +96,30 @@ export class ClusterConnections {
     }
   }
 
-  /** Sends `request` to any reachable broker: an open connection first, else the bootstrap brokers, then the known ones, in order. */
+  /**
+   * Sends `request` to any reachable broker: an open connection first, else the bootstrap
+   * brokers, then the known ones, in order. Only for requests any broker answers alike
+   * and that are safe to send twice (Metadata, FindCoordinator): an open connection that
+   * fails (its broker just went away) falls through to the other brokers.
+   */
   async requestAny<Req, Res>(api: KafkaApi<Req, Res>, request: Req): Promise<Res> {
+    const failures: string[] = [];
     for (const [key, pending] of this.#pool) {
       const open = await pending.catch(() => undefined);
-      if (open?.usable) return this.request(open.address, api, request);
+      if (open?.usable) {
+        try {
+          return await this.request(open.address, api, request);
+        } catch (error) {
+          if (!isNetworkFailure(error)) throw error;
+          failures.push(error instanceof Error ? error.message : String(error));
+          break;
+        }
+      }
       if (open) this.#pool.delete(key);
     }
-    const candidates = [...this.#bootstrap, ...this.#brokers.values()];
-    const failures: string[] = [];
+    // A bootstrap broker is usually also a known one: try each address once (a blackholed
+    // one costs a whole connect timeout per try).
+    const candidates = [...new Map([...this.#bootstrap, ...this.#brokers.values()].map((b) => [`${b.host}:${b.port}`, b])).values()];
     for (const address of candidates) {
       try {
         return await this.request(address, api, request);
@@ -96,15 +137,24 @@ export class ClusterConnections {
    * failed and cached routing (coordinators, leaders) should be refreshed.
    */
   async withRetries<T>(attempt: (n: number) => Promise<T>): Promise<T> {
-    const delay = this.#options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     for (let n = 0; ; n++) {
       try {
         return await attempt(n);
       } catch (error) {
-        if (n >= this.retries || !shouldRetry(error) || this.#closed) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay * 2 ** n));
+        if (!shouldRetry(error)) throw error;
+        // A call in flight when close() ran fails on its closed connections: say so, rather
+        // than "no broker reachable".
+        if (this.#closed) throw closedError(error);
+        if (n >= this.retries) throw error;
+        await this.backoff(n);
       }
     }
+  }
+
+  /** The pause after failed attempt `n` (from 0): `retryDelayMs`, doubled each attempt. */
+  backoff(n: number): Promise<void> {
+    const delay = this.#options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    return new Promise((resolve) => setTimeout(resolve, delay * 2 ** n));
   }
 
   close(): void {
@@ -114,7 +164,7 @@ export class ClusterConnections {
   }
 
   async #connection(address: BrokerInfo): Promise<BrokerConnection> {
-    if (this.#closed) throw new KafkaRoutingError('the admin client is closed', { retriable: false });
+    if (this.#closed) throw closedError();
     const key = `${address.host}:${address.port}`;
     const pending = this.#pool.get(key);
     if (pending) {
@@ -149,7 +199,7 @@ function isNetworkFailure(error: unknown): boolean {
 }
 
 /** Retriable errors are retried, except unknown topics: a deleted topic does not come back. */
-function shouldRetry(error: unknown): boolean {
+export function shouldRetry(error: unknown): boolean {
   if (error instanceof KafkaUnknownTopicsError) return false;
   return error instanceof Error && (error as { retriable?: unknown }).retriable === true;
 }

@@ -10,7 +10,7 @@ import {
   listGroupsV5,
   protocolError,
 } from '../wire/index.ts';
-import type { ClusterConnections } from './cluster.ts';
+import { shouldRetry, type ClusterConnections } from './cluster.ts';
 import type {
   ConsumerGroupDescription,
   Coordinator,
@@ -23,6 +23,24 @@ import type {
 
 /** Errors that mean "ask the coordinator again" (it moved, or is loading the group). */
 export const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([14 /* COORDINATOR_LOAD_IN_PROGRESS */, 15 /* COORDINATOR_NOT_AVAILABLE */, 16 /* NOT_COORDINATOR */]);
+
+/** A group whose coordinator answered one of {@link COORDINATOR_ERRORS}. */
+export interface MovedGroup {
+  readonly groupId: string;
+  readonly errorCode: number;
+}
+
+/**
+ * Forgets the coordinators of `moved` and returns the error to retry with: the code the
+ * coordinator answered (NOT_COORDINATOR, or COORDINATOR_LOAD_IN_PROGRESS while it loads),
+ * so that the error left when retries run out says what the broker said.
+ */
+export function coordinatorMoved(api: string, moved: readonly MovedGroup[], coordinators: Coordinators): Error {
+  coordinators.forget(moved.map((m) => m.groupId));
+  const [first] = moved;
+  const more = moved.length > 1 ? ` and ${moved.length - 1} more` : '';
+  return protocolError(first!.errorCode, `${api} for group '${first!.groupId}'${more}`);
+}
 
 /** Group coordinators, found with one batched FindCoordinator (KIP-699) and cached until a request says they moved. */
 export class Coordinators {
@@ -75,15 +93,16 @@ export class Coordinators {
 export async function listGroupsOn(cluster: ClusterConnections, nodeId: number, options: ListGroupsOptions): Promise<GroupListing[]> {
   const broker = cluster.broker(nodeId);
   const states = [...(options.states ?? [])];
-  const response = await cluster.withRetries(async () => {
+  return cluster.withRetries(async () => {
     const v5 = await cluster.request(broker, listGroupsV5, { statesFilter: states, typesFilter: [...(options.types ?? [])] }).catch((error: unknown) => {
       if (error instanceof KafkaUnsupportedVersionError) return undefined;
       throw error;
     });
-    return v5 ?? cluster.request(broker, listGroupsV4, { statesFilter: states });
+    const response = v5 ?? (await cluster.request(broker, listGroupsV4, { statesFilter: states }));
+    // Inside the retry loop: COORDINATOR_LOAD_IN_PROGRESS (a broker loading its groups) is retriable.
+    if (response.errorCode !== 0) throw protocolError(response.errorCode, `ListGroups on broker ${nodeId}`);
+    return response.groups.map((g) => ({ id: g.groupId, state: g.groupState, groupType: g.groupType ?? undefined, protocolType: g.protocolType }));
   });
-  if (response.errorCode !== 0) throw protocolError(response.errorCode, `ListGroups on broker ${nodeId}`);
-  return response.groups.map((g) => ({ id: g.groupId, state: g.groupState, groupType: g.groupType ?? undefined, protocolType: g.protocolType }));
 }
 
 /** Describes classic groups: one DescribeGroups per coordinator, in parallel. */
@@ -92,22 +111,19 @@ export async function describeGroups(cluster: ClusterConnections, coordinators: 
   let pending = [...new Set(groupIds)];
   await cluster.withRetries(async (attempt) => {
     const byNode = await coordinators.byNode(pending, attempt > 0);
-    const moved: string[] = [];
+    const moved: MovedGroup[] = [];
     await Promise.all(
       [...byNode.values()].map(async ({ coordinator, groupIds: ids }) => {
         const response = await cluster.request(coordinator, describeGroupsV5, { groups: ids });
         for (const g of response.groups) {
-          if (COORDINATOR_ERRORS.has(g.errorCode)) moved.push(g.groupId);
+          if (COORDINATOR_ERRORS.has(g.errorCode)) moved.push({ groupId: g.groupId, errorCode: g.errorCode });
           else if (g.errorCode !== 0) throw protocolError(g.errorCode, `DescribeGroups for group '${g.groupId}'`);
           else out.set(g.groupId, toGroup(g));
         }
       }),
     );
-    pending = moved;
-    if (moved.length > 0) {
-      coordinators.forget(moved);
-      throw protocolError(16, `DescribeGroups for ${moved.length} group(s)`);
-    }
+    pending = moved.map((m) => m.groupId);
+    if (moved.length > 0) throw coordinatorMoved('DescribeGroups', moved, coordinators);
   });
   return out;
 }
@@ -172,11 +188,16 @@ export async function consumerGroupDescribe(
 ): Promise<Map<string, ConsumerGroupDescription | Error>> {
   const out = new Map<string, ConsumerGroupDescription | Error>();
   let pending = [...new Set(groupIds)];
-  for (let attempt = 0; pending.length > 0 && attempt <= cluster.retries; attempt++) {
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    // The same pauses as every other call's retries: a coordinator loading its groups
+    // needs time, not a burst of immediate retries.
+    if (attempt > 0) await cluster.backoff(attempt - 1);
+    const canRetry = attempt < cluster.retries && !cluster.closed;
     let byNode;
     try {
       byNode = await coordinators.byNode(pending, attempt > 0);
     } catch (error) {
+      if (canRetry && shouldRetry(error)) continue;
       for (const id of pending) out.set(id, error as Error);
       break;
     }
@@ -186,7 +207,7 @@ export async function consumerGroupDescribe(
         try {
           const response = await cluster.request(coordinator, consumerGroupDescribeV0, { groupIds: ids });
           for (const g of response.groups) {
-            if (COORDINATOR_ERRORS.has(g.errorCode) && attempt < cluster.retries) retry.push(g.groupId);
+            if (COORDINATOR_ERRORS.has(g.errorCode) && canRetry) retry.push(g.groupId);
             else if (g.errorCode !== 0) out.set(g.groupId, protocolError(g.errorCode, `ConsumerGroupDescribe for group '${g.groupId}'`, g.errorMessage));
             else
               out.set(g.groupId, {
@@ -206,8 +227,7 @@ export async function consumerGroupDescribe(
               });
           }
         } catch (error) {
-          const retriable = (error as { retriable?: unknown }).retriable === true && attempt < cluster.retries;
-          if (retriable) retry.push(...ids);
+          if (canRetry && shouldRetry(error)) retry.push(...ids);
           else {
             const reason = new Error(`ConsumerGroupDescribe to coordinator ${nodeId} (${coordinator.host}:${coordinator.port}) failed: ${(error as Error).message}`, { cause: error });
             for (const id of ids) out.set(id, reason);

@@ -41,7 +41,7 @@ export class MetadataCache {
       if (hits.every((h) => h !== undefined)) return this.#snapshot(options.topics);
     }
     return this.#cluster.withRetries(async () => {
-      await this.#refresh(options.topics);
+      await this.refresh(options.topics);
       return this.#snapshot(options.topics);
     });
   }
@@ -53,7 +53,12 @@ export class MetadataCache {
     return response.topics.filter((t) => t.errorCode === 0 && (includeInternals || !t.isInternal)).map((t) => t.name);
   }
 
-  async #refresh(topics: readonly string[]): Promise<void> {
+  /**
+   * One Metadata request for `topics`, without retries: for callers that run it inside
+   * their own retry loop (a retried call inside a retried call would multiply the attempts).
+   * Throws {@link KafkaUnknownTopicsError} as {@link read} does.
+   */
+  async refresh(topics: readonly string[]): Promise<void> {
     const response = await this.#cluster.requestAny(metadataV12, { topics: [...topics] });
     const now = Date.now();
     this.#takeBrokers(response.brokers);

@@ -4,7 +4,7 @@
 import { listOffsetsV6, offsetCommitV8, offsetDeleteV0, offsetFetchV8, protocolError } from '../wire/index.ts';
 import type { ClusterConnections } from './cluster.ts';
 import { KafkaPartitionErrors, KafkaRoutingError, KafkaUnknownTopicsError } from './errors.ts';
-import { COORDINATOR_ERRORS, type Coordinators } from './groups.ts';
+import { COORDINATOR_ERRORS, coordinatorMoved, type Coordinators, type MovedGroup } from './groups.ts';
 import type { MetadataCache } from './metadata.ts';
 import type {
   AlterConsumerGroupOffsetsOptions,
@@ -37,13 +37,13 @@ export async function listConsumerGroupOffsets(
   await cluster.withRetries(async (attempt) => {
     const pending = [...byId.keys()].filter((id) => !results.has(id));
     const byNode = await coordinators.byNode(pending, attempt > 0);
-    const moved: string[] = [];
+    const moved: MovedGroup[] = [];
     await Promise.all(
       [...byNode.values()].map(async ({ coordinator, groupIds }) => {
         const response = await cluster.request(coordinator, offsetFetchV8, { groups: groupIds.map((id) => byId.get(id)!), requireStable: options.requireStable ?? false });
         for (const g of response.groups) {
           if (COORDINATOR_ERRORS.has(g.errorCode)) {
-            moved.push(g.groupId);
+            moved.push({ groupId: g.groupId, errorCode: g.errorCode });
             continue;
           }
           if (g.errorCode !== 0) throw protocolError(g.errorCode, `OffsetFetch for group '${g.groupId}'`);
@@ -60,10 +60,7 @@ export async function listConsumerGroupOffsets(
         }
       }),
     );
-    if (moved.length > 0) {
-      coordinators.forget(moved);
-      throw protocolError(16, `OffsetFetch for ${moved.length} group(s)`);
-    }
+    if (moved.length > 0) throw coordinatorMoved('OffsetFetch', moved, coordinators);
   });
   return requested.map((g) => results.get(g.groupId) ?? { groupId: g.groupId, topics: [] });
 }
@@ -73,7 +70,8 @@ export async function listOffsets(cluster: ClusterConnections, metadata: Metadat
   const names = [...new Set(options.topics.map((t) => t.name))];
   return cluster.withRetries(async (attempt) => {
     const stale = names.filter((t) => attempt > 0 || metadata.cached(t, metadataMaxAgeMs) === undefined);
-    if (stale.length > 0) await metadata.read({ topics: stale, forceUpdate: true });
+    // One Metadata request per attempt: this loop is the one that retries.
+    if (stale.length > 0) await metadata.refresh(stale);
     const byLeader = new Map<number, Map<string, { partitionIndex: number; timestamp: bigint }[]>>();
     for (const topic of options.topics) {
       const layout = metadata.cached(topic.name, Number.POSITIVE_INFINITY);
