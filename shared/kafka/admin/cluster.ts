@@ -7,6 +7,8 @@ import type { BrokerInfo, KafkaAdminOptions, RequestEvent } from './types.ts';
 
 const DEFAULT_RETRIES = 3;
 const DEFAULT_RETRY_DELAY_MS = 100;
+/** Doubling stops here: ten retries should not wait most of a minute. */
+const MAX_RETRY_DELAY_MS = 5_000;
 
 /**
  * `host:port`, or `[ipv6]:port`. The port is decimal digits only (`Number()` alone would
@@ -151,10 +153,10 @@ export class ClusterConnections {
     }
   }
 
-  /** The pause after failed attempt `n` (from 0): `retryDelayMs`, doubled each attempt. */
+  /** The pause after failed attempt `n` (from 0): `retryDelayMs`, doubled each attempt, at most {@link MAX_RETRY_DELAY_MS}. */
   backoff(n: number): Promise<void> {
     const delay = this.#options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-    return new Promise((resolve) => setTimeout(resolve, delay * 2 ** n));
+    return new Promise((resolve) => setTimeout(resolve, Math.min(delay * 2 ** n, Math.max(delay, MAX_RETRY_DELAY_MS))));
   }
 
   close(): void {
