@@ -41,10 +41,23 @@ export function recordObservation(
 ): CommitObservation[] {
   const size = options.size ?? LAG_DEFAULTS.burrowWindow;
   const minDistanceMs = options.minDistanceMs ?? LAG_DEFAULTS.minCommitDistanceMs;
-  const last = window.at(-1);
-  if (last !== undefined && observation.timeMs < last.timeMs) return [...window];
-  const next = last !== undefined && observation.timeMs - last.timeMs < minDistanceMs ? [...window.slice(0, -1), observation] : [...window, observation];
-  return next.length > size ? next.slice(next.length - size) : next;
+  const length = window.length;
+  const last = length === 0 ? undefined : window[length - 1]!;
+  if (last !== undefined && observation.timeMs < last.timeMs) return window.slice();
+  const merge = last !== undefined && observation.timeMs - last.timeMs < minDistanceMs;
+  if (!Number.isInteger(size) || size < 1) {
+    // Not a window size the config allows: keep the original slicing, whatever it does with it.
+    const next = merge ? [...window.slice(0, -1), observation] : [...window, observation];
+    return next.length > size ? next.slice(next.length - size) : next;
+  }
+  // The kept observations and the new one, in one array of the final size (this runs per
+  // partition per cycle, and the windows are kept until the next one).
+  const kept = merge ? length - 1 : length;
+  const first = kept + 1 > size ? kept + 1 - size : 0;
+  const out = new Array<CommitObservation>(kept - first + 1);
+  for (let i = first; i < kept; i++) out[i - first] = window[i]!;
+  out[kept - first] = observation;
+  return out;
 }
 
 /** Input of {@link evaluatePartitionStatus}. */
@@ -92,22 +105,39 @@ export interface PartitionStatusResult {
  * evaluatePartitionStatus({ window, currentLag: 120n, nowMs, consumerActive: false, recentLogEndOffsets: [] });
  */
 export function evaluatePartitionStatus(input: PartitionStatusInput): PartitionStatusResult {
-  const { window, currentLag, nowMs, consumerActive } = input;
   const windowSize = input.windowSize ?? LAG_DEFAULTS.burrowWindow;
-  const complete = Math.min(1, window.length / windowSize);
-  const ok = { status: PARTITION_STATUS.ok, complete };
-  if (window.length === 0 || currentLag === null) return ok;
-  if (currentLag <= (input.allowedLag ?? LAG_DEFAULTS.allowedLag)) return ok;
+  return {
+    status: partitionStatusOf(input.window, input.currentLag, input.nowMs, input.consumerActive, input.recentLogEndOffsets, false, input.allowedLag ?? LAG_DEFAULTS.allowedLag),
+    complete: Math.min(1, input.window.length / windowSize),
+  };
+}
 
-  if (consumerActive === false && isStopped(window, nowMs) && !wasRecentlyCaughtUp(window, input.recentLogEndOffsets)) {
-    return { status: PARTITION_STATUS.stop, complete };
+/**
+ * {@link evaluatePartitionStatus} without its input and result objects, for the
+ * evaluation loop (it runs per partition per cycle). `logEndsOrdered`: the samples' times
+ * never decrease (`isOrderedTable`), so the recent ones can be read from the end.
+ */
+export function partitionStatusOf(
+  window: readonly CommitObservation[],
+  currentLag: bigint | null,
+  nowMs: number,
+  consumerActive: boolean | null,
+  recentLogEndOffsets: readonly OffsetTimePoint[],
+  logEndsOrdered: boolean,
+  allowedLag: bigint,
+): PartitionStatus {
+  if (window.length === 0 || currentLag === null) return PARTITION_STATUS.ok;
+  if (currentLag <= allowedLag) return PARTITION_STATUS.ok;
+
+  if (consumerActive === false && isStopped(window, nowMs) && !wasRecentlyCaughtUp(window, recentLogEndOffsets, logEndsOrdered)) {
+    return PARTITION_STATUS.stop;
   }
   if (isLagAlwaysNonZero(window)) {
-    if (hasUnrecoveredRewind(window)) return { status: PARTITION_STATUS.rewind, complete };
-    if (window.length >= 2 && consumerActive === true && neverMoved(window)) return { status: PARTITION_STATUS.stall, complete };
-    if (window.length >= 2 && lagNeverDecreased(window)) return { status: PARTITION_STATUS.warn, complete };
+    if (hasUnrecoveredRewind(window)) return PARTITION_STATUS.rewind;
+    if (window.length >= 2 && consumerActive === true && neverMoved(window)) return PARTITION_STATUS.stall;
+    if (window.length >= 2 && lagNeverDecreased(window)) return PARTITION_STATUS.warn;
   }
-  return ok;
+  return PARTITION_STATUS.ok;
 }
 
 /** When the newest committed offset was first observed (start of the final run of equal offsets). */
@@ -124,16 +154,27 @@ function isStopped(window: readonly CommitObservation[], nowMs: number): boolean
   return nowMs - last > last - first;
 }
 
-function wasRecentlyCaughtUp(window: readonly CommitObservation[], logEnds: readonly OffsetTimePoint[]): boolean {
+function wasRecentlyCaughtUp(window: readonly CommitObservation[], logEnds: readonly OffsetTimePoint[], ordered: boolean): boolean {
   // Burrow looks at the broker offsets it kept for the window's period.
   const since = window[0]!.timeMs;
-  const lastOffset = window.at(-1)!.offset;
-  return logEnds.some((sample) => sample.timeMs >= since && sample.offset <= lastOffset);
+  const lastOffset = window[window.length - 1]!.offset;
+  // Newest first: in a table ordered by time the samples of the period are its tail.
+  for (let i = logEnds.length - 1; i >= 0; i--) {
+    const sample = logEnds[i]!;
+    if (sample.timeMs >= since) {
+      if (sample.offset <= lastOffset) return true;
+    } else if (ordered) return false;
+  }
+  return false;
 }
 
 function isLagAlwaysNonZero(window: readonly CommitObservation[]): boolean {
   // As Burrow: an observation with unknown lag does not count as "caught up".
-  return window.every((observation) => observation.lag === null || observation.lag > 0n);
+  for (let i = 0; i < window.length; i++) {
+    const lag = window[i]!.lag;
+    if (lag !== null && lag <= 0n) return false;
+  }
+  return true;
 }
 
 function hasUnrecoveredRewind(window: readonly CommitObservation[]): boolean {
@@ -144,16 +185,19 @@ function hasUnrecoveredRewind(window: readonly CommitObservation[]): boolean {
     if (offset < window[i - 1]!.offset) peakBeforeLastDrop = highest;
     if (offset > highest) highest = offset;
   }
-  return peakBeforeLastDrop !== null && window.at(-1)!.offset < peakBeforeLastDrop;
+  return peakBeforeLastDrop !== null && window[window.length - 1]!.offset < peakBeforeLastDrop;
 }
 
 function neverMoved(window: readonly CommitObservation[]): boolean {
-  return window.every((observation) => observation.offset === window[0]!.offset);
+  const first = window[0]!.offset;
+  for (let i = 1; i < window.length; i++) if (window[i]!.offset !== first) return false;
+  return true;
 }
 
 function lagNeverDecreased(window: readonly CommitObservation[]): boolean {
   let previous: bigint | null = null;
-  for (const { lag } of window) {
+  for (let i = 0; i < window.length; i++) {
+    const lag = window[i]!.lag;
     if (lag === null) continue;
     if (previous !== null && lag < previous) return false;
     previous = lag;
@@ -172,9 +216,12 @@ const GROUP_RANK: Record<GroupStatus, number> = { OK: 0, WARN: 1, ERR: 2, NOTFOU
  */
 export function groupStatusOf(statuses: Iterable<PartitionStatus>): GroupStatus {
   let worst: GroupStatus = GROUP_STATUS.ok;
-  for (const status of statuses) {
-    const asGroup: GroupStatus = status === PARTITION_STATUS.ok ? GROUP_STATUS.ok : status === PARTITION_STATUS.warn ? GROUP_STATUS.warn : GROUP_STATUS.err;
-    if (GROUP_RANK[asGroup] > GROUP_RANK[worst]) worst = asGroup;
-  }
+  for (const status of statuses) worst = worseGroupStatus(worst, status);
   return worst;
+}
+
+/** The group status after folding one more partition status into `worst` (see {@link groupStatusOf}). */
+export function worseGroupStatus(worst: GroupStatus, status: PartitionStatus): GroupStatus {
+  const asGroup: GroupStatus = status === PARTITION_STATUS.ok ? GROUP_STATUS.ok : status === PARTITION_STATUS.warn ? GROUP_STATUS.warn : GROUP_STATUS.err;
+  return GROUP_RANK[asGroup] > GROUP_RANK[worst] ? asGroup : worst;
 }

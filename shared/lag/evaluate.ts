@@ -1,8 +1,10 @@
-import { evaluatePartitionStatus, groupStatusOf, recordObservation } from './burrow.ts';
-import { GROUP_STATUS, LAG_DEFAULTS, TIME_LAG_QUALITY } from './constants.ts';
-import { hotPartitions, rebalancesBetween } from './group-health.ts';
-import { maxKnown, partitionLag, sumLags } from './partition-lag.ts';
-import { addSample, timeLag } from './time-lag.ts';
+import { partitionStatusOf, recordObservation, worseGroupStatus } from './burrow.ts';
+import { GROUP_STATUS, LAG_DEFAULTS, PARTITION_STATUS, TIME_LAG_QUALITY } from './constants.ts';
+import type { GroupStatus, PartitionStatus } from './constants.ts';
+import { exceedsFairShare, rebalancesBetween, scaledHotFactor } from './group-health.ts';
+import { partitionLag } from './partition-lag.ts';
+import { addSample, isOrderedTable, timeLagIn } from './time-lag.ts';
+import type { TimeLag } from './time-lag.ts';
 import type {
   CollectedGroup,
   CommitObservation,
@@ -55,16 +57,20 @@ export interface CycleEvaluation {
  */
 export function evaluateCycle(collection: LagCollection, loaded: LoadedLagState, nowMs: number, options: EvaluateOptions = {}): CycleEvaluation {
   const topicStates: TopicLagState[] = [];
-  const samples = new Map<string, ReadonlyMap<number, readonly OffsetTimePoint[]>>();
+  const samples = new Map<string, Map<number, SampleTable>>();
+  const maxPoints = options.timeLagMaxPoints ?? LAG_DEFAULTS.timeLagMaxPoints;
   for (const topic of collection.topics.values()) {
     const previous = loaded.topics.get(topic.topic)?.samples ?? new Map<number, readonly OffsetTimePoint[]>();
     const next = new Map<number, readonly OffsetTimePoint[]>();
+    const tables = new Map<number, SampleTable>();
     for (let partition = 0; partition < topic.partitionCount; partition++) {
       const table = previous.get(partition) ?? [];
       const logEnd = topic.logEndOffsets[partition] ?? null;
-      next.set(partition, logEnd === null ? table : addSample(table, { offset: logEnd, timeMs: nowMs }, options.timeLagMaxPoints ?? LAG_DEFAULTS.timeLagMaxPoints).table);
+      const points = logEnd === null ? table : addSample(table, { offset: logEnd, timeMs: nowMs }, maxPoints).table;
+      next.set(partition, points);
+      tables.set(partition, { points, ordered: isOrdered(table, points) });
     }
-    samples.set(topic.topic, next);
+    samples.set(topic.topic, tables);
     topicStates.push({ topic: topic.topic, lastSeenMs: nowMs, samples: next });
   }
 
@@ -97,10 +103,63 @@ export function evaluateCycle(collection: LagCollection, loaded: LoadedLagState,
   return { groups, groupStates, topicStates };
 }
 
+/**
+ * Sample tables known to be ordered (`isOrderedTable`). `addSample` keeps an ordered table
+ * ordered, so when last cycle's table is known ordered (the in-memory store hands back the
+ * very arrays saved), this cycle's is too without reading its samples again: they were
+ * allocated over the last hour of cycles and reading them is mostly cache misses. Tables
+ * are never mutated once built (see `InMemoryLagStateStore`).
+ */
+const orderedTables = new WeakSet<readonly OffsetTimePoint[]>();
+
+function isOrdered(previous: readonly OffsetTimePoint[], points: readonly OffsetTimePoint[]): boolean {
+  // A short table is read faster than a WeakSet is looked up.
+  if (points.length <= 8) return isOrderedTable(points);
+  if (orderedTables.has(points) || (orderedTables.has(previous) && points !== previous)) {
+    orderedTables.add(points);
+    return true;
+  }
+  if (!isOrderedTable(points)) return false;
+  orderedTables.add(points);
+  return true;
+}
+
+/** Shared by partitions that have none: only ever read. */
+const NO_POINTS: readonly never[] = [];
+
+/** A partition's log end samples this cycle, and whether they are ordered (`isOrderedTable`), checked once for every group reading them. */
+interface SampleTable {
+  readonly points: readonly OffsetTimePoint[];
+  readonly ordered: boolean;
+}
+const NO_SAMPLES: SampleTable = { points: NO_POINTS, ordered: true };
+const UNKNOWN_TIME_LAG: TimeLag = { seconds: null, quality: TIME_LAG_QUALITY.unknown };
+
+/** A partition evaluation still being built: `hot` is set once its topic is complete. */
+type PartitionDraft = { -readonly [K in keyof PartitionEvaluation]: PartitionEvaluation[K] };
+
+/** Running aggregates of one topic of a group (the `TopicLagAggregate` and hot partitions). */
+interface TopicDraft {
+  readonly topic: string;
+  readonly partitions: PartitionDraft[];
+  /** Sum, maximum and count of the known lags; partitions with an unknown one. */
+  sum: bigint;
+  max: bigint | null;
+  known: number;
+  unknown: number;
+  maxTimeLagSeconds: number | null;
+}
+
+/**
+ * One group, in one pass over its partitions (this runs for every partition of every group
+ * each cycle): per-topic aggregates, the group's totals and status are folded in as the
+ * partitions are evaluated, and hot partitions are flagged on the new evaluations once
+ * their topic is complete, instead of collecting, grouping and copying them afterwards.
+ */
 function evaluateGroup(
   group: CollectedGroup,
   previous: GroupLagState | undefined,
-  samples: ReadonlyMap<string, ReadonlyMap<number, readonly OffsetTimePoint[]>>,
+  samples: ReadonlyMap<string, ReadonlyMap<number, SampleTable>>,
   nowMs: number,
   options: EvaluateOptions,
 ): { evaluation: GroupEvaluation; state: GroupLagState | undefined } {
@@ -133,42 +192,63 @@ function evaluateGroup(
     };
   }
 
+  const allowedLag = options.allowedLag ?? LAG_DEFAULTS.allowedLag;
+  const maxExtrapolationRatio = options.maxExtrapolationRatio ?? LAG_DEFAULTS.maxExtrapolationRatio;
   // Members whose assignment could not be decoded (a non-standard protocol) still consume:
   // then any member counts as the owner of every partition.
   const assignmentsKnown = group.members.some((m) => m.assignment.size > 0);
+  const anyMemberOwns = !assignmentsKnown && group.members.length > 0;
   const windows = new Map<string, Map<number, readonly CommitObservation[]>>();
-  const evaluated: PartitionEvaluation[] = [];
+  const partitions: PartitionDraft[] = [];
+  const topicDrafts = new Map<string, TopicDraft>();
+  let maxLagPartition: PartitionDraft | null = null;
+  let committedPartitions = 0;
+  let completePartitions = 0;
+  let worst: GroupStatus = GROUP_STATUS.ok;
+
+  // Partitions come grouped by topic: per-topic lookups happen once per run of a topic.
+  let topic: string | undefined;
+  let topicSamples: ReadonlyMap<number, SampleTable> | undefined;
+  let previousWindows: ReadonlyMap<number, readonly CommitObservation[]> | undefined;
+  let topicWindows: Map<number, readonly CommitObservation[]> | undefined;
+  let draft: TopicDraft | undefined;
   for (const p of group.partitions) {
+    if (p.topic !== topic || draft === undefined) {
+      topic = p.topic;
+      topicSamples = samples.get(topic);
+      previousWindows = previous?.windows.get(topic);
+      topicWindows = windows.get(topic);
+      draft = topicDrafts.get(topic);
+      if (draft === undefined) {
+        draft = { topic, partitions: [], sum: 0n, max: null, known: 0, unknown: 0, maxTimeLagSeconds: null };
+        topicDrafts.set(topic, draft);
+      }
+    }
     const { lag, effectiveOffset, offsetStatus } = partitionLag(p);
-    const table = samples.get(p.topic)?.get(p.partition) ?? [];
-    let window: readonly CommitObservation[] = previous?.windows.get(p.topic)?.get(p.partition) ?? [];
+    const table = topicSamples?.get(p.partition) ?? NO_SAMPLES;
+    let status: PartitionStatus = PARTITION_STATUS.ok;
+    let complete = 0;
     if (p.committedOffset !== null) {
       // The raw committed offset, not the clamped one: retention moving the log start
       // past a stuck consumer must not look like progress.
-      window = recordObservation(window, { offset: p.committedOffset, lag, timeMs: nowMs }, windowOptions);
-      const perTopic = windows.get(p.topic) ?? new Map<number, readonly CommitObservation[]>();
-      perTopic.set(p.partition, window);
-      windows.set(p.topic, perTopic);
+      const window = recordObservation(previousWindows?.get(p.partition) ?? NO_POINTS, { offset: p.committedOffset, lag, timeMs: nowMs }, windowOptions);
+      if (topicWindows === undefined) {
+        topicWindows = new Map<number, readonly CommitObservation[]>();
+        windows.set(topic, topicWindows);
+      }
+      topicWindows.set(p.partition, window);
+      const consumerActive = !group.described ? null : p.owner !== null || anyMemberOwns;
+      status = partitionStatusOf(window, lag, nowMs, consumerActive, table.points, table.ordered, allowedLag);
+      complete = Math.min(1, window.length / windowOptions.size);
+      committedPartitions++;
+      if (complete >= 1) completePartitions++;
     }
-    const consumerActive = !group.described ? null : p.owner !== null || (!assignmentsKnown && group.members.length > 0);
-    const { status, complete } =
-      p.committedOffset === null
-        ? { status: 'OK' as const, complete: 0 }
-        : evaluatePartitionStatus({
-            window,
-            currentLag: lag,
-            nowMs,
-            consumerActive,
-            recentLogEndOffsets: table,
-            windowSize: windowOptions.size,
-            ...(options.allowedLag !== undefined ? { allowedLag: options.allowedLag } : {}),
-          });
     const time =
       lag === null || effectiveOffset === null || p.logEndOffset === null
-        ? { seconds: null, quality: TIME_LAG_QUALITY.unknown }
-        : timeLag(table, effectiveOffset, p.logEndOffset, nowMs, options.maxExtrapolationRatio !== undefined ? { maxExtrapolationRatio: options.maxExtrapolationRatio } : {});
-    evaluated.push({
-      topic: p.topic,
+        ? UNKNOWN_TIME_LAG
+        : timeLagIn(table.points, table.ordered, effectiveOffset, p.logEndOffset, nowMs, maxExtrapolationRatio);
+    const evaluation: PartitionDraft = {
+      topic,
       partition: p.partition,
       committedOffset: p.committedOffset,
       logStartOffset: p.logStartOffset,
@@ -181,17 +261,38 @@ function evaluateGroup(
       complete,
       hot: false,
       owner: p.owner,
-    });
+    };
+    partitions.push(evaluation);
+    draft.partitions.push(evaluation);
+    worst = worseGroupStatus(worst, status);
+    if (lag === null) draft.unknown++;
+    else {
+      draft.known++;
+      draft.sum += lag;
+      if (draft.max === null || lag > draft.max) draft.max = lag;
+      if (maxLagPartition === null || lag > maxLagPartition.lag!) maxLagPartition = evaluation;
+    }
+    const seconds = time.seconds;
+    if (seconds !== null && Number.isFinite(seconds) && (draft.maxTimeLagSeconds === null || seconds > draft.maxTimeLagSeconds)) draft.maxTimeLagSeconds = seconds;
   }
 
-  const partitions = markHotPartitions(evaluated, options);
-  const topics = aggregateTopics(partitions);
-  const total = sumLags(partitions.map((p) => p.lag));
-  let maxLagPartition: PartitionEvaluation | null = null;
-  for (const p of partitions) if (p.lag !== null && (maxLagPartition === null || p.lag > maxLagPartition.lag!)) maxLagPartition = p;
-  const committedPartitions = partitions.filter((p) => p.committedOffset !== null);
-  const complete = committedPartitions.length === 0 ? 0 : committedPartitions.filter((p) => p.complete >= 1).length / committedPartitions.length;
-  const status = group.state === 'Dead' ? GROUP_STATUS.notFound : groupStatusOf(partitions.map((p) => p.status));
+  const topics: TopicLagAggregate[] = [];
+  let total = 0n;
+  const hotFactor = options.hotPartitionFactor ?? LAG_DEFAULTS.hotPartitionFactor;
+  const hotMinLag = options.hotPartitionMinLag ?? LAG_DEFAULTS.hotPartitionMinLag;
+  let scaledFactor: bigint | undefined;
+  for (const t of topicDrafts.values()) {
+    total += t.sum;
+    topics.push({ topic: t.topic, sumLag: t.sum, maxLag: t.max, maxTimeLagSeconds: t.maxTimeLagSeconds, partitions: t.partitions.length, partitionsWithUnknownLag: t.unknown });
+    // Hot partitions (`hotPartitions`): only among two or more known lags of the topic.
+    if (t.known < 2) continue;
+    const others = BigInt(t.known - 1);
+    for (const p of t.partitions) {
+      if (p.lag !== null && p.lag >= hotMinLag && exceedsFairShare(p.lag, t.sum, others, (scaledFactor ??= scaledHotFactor(hotFactor)))) p.hot = true;
+    }
+  }
+  const complete = committedPartitions === 0 ? 0 : completePartitions / committedPartitions;
+  const status = group.state === 'Dead' ? GROUP_STATUS.notFound : worst;
 
   return {
     evaluation: {
@@ -201,7 +302,7 @@ function evaluateGroup(
       members: group.members,
       generation: group.generation,
       status,
-      totalLag: total.sum,
+      totalLag: total,
       maxLagPartition,
       complete,
       rebalances,
@@ -221,40 +322,4 @@ function evaluateGroup(
       scaling: previous?.scaling ?? null,
     },
   };
-}
-
-function markHotPartitions(partitions: PartitionEvaluation[], options: EvaluateOptions): PartitionEvaluation[] {
-  const hot = new Set<PartitionEvaluation>();
-  const hotOptions = {
-    ...(options.hotPartitionFactor !== undefined ? { factor: options.hotPartitionFactor } : {}),
-    ...(options.hotPartitionMinLag !== undefined ? { minLag: options.hotPartitionMinLag } : {}),
-  };
-  for (const topicPartitions of byTopic(partitions).values()) {
-    for (const index of hotPartitions(topicPartitions.map((p) => p.lag), hotOptions)) hot.add(topicPartitions[index]!);
-  }
-  return partitions.map((p) => (hot.has(p) ? { ...p, hot: true } : p));
-}
-
-function aggregateTopics(partitions: readonly PartitionEvaluation[]): TopicLagAggregate[] {
-  return [...byTopic(partitions).entries()].map(([topic, list]) => {
-    const lags = sumLags(list.map((p) => p.lag));
-    return {
-      topic,
-      sumLag: lags.sum,
-      maxLag: lags.max,
-      maxTimeLagSeconds: maxKnown(list.map((p) => p.timeLagSeconds)),
-      partitions: list.length,
-      partitionsWithUnknownLag: lags.unknown,
-    };
-  });
-}
-
-function byTopic(partitions: readonly PartitionEvaluation[]): Map<string, PartitionEvaluation[]> {
-  const out = new Map<string, PartitionEvaluation[]>();
-  for (const p of partitions) {
-    const list = out.get(p.topic);
-    if (list === undefined) out.set(p.topic, [p]);
-    else list.push(p);
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LAG_DEFAULTS, REBALANCING_STATES } from './constants.ts';
 import type { GroupMemberInfo } from './types.ts';
 
@@ -28,19 +28,35 @@ export interface HotPartitionOptions {
 export function hotPartitions(lags: ReadonlyArray<bigint | null>, options: HotPartitionOptions = {}): number[] {
   const factor = options.factor ?? LAG_DEFAULTS.hotPartitionFactor;
   const minLag = options.minLag ?? LAG_DEFAULTS.hotPartitionMinLag;
-  const known = lags.flatMap((lag, index) => (lag === null ? [] : [{ lag, index }]));
-  if (known.length < 2) return [];
-  const total = known.reduce((sum, { lag }) => sum + lag, 0n);
-  const others = known.length - 1;
-  return known
-    .filter(({ lag }) => {
-      if (lag < minLag) return false;
-      // lag > factor × (total − lag) / others, in exact arithmetic: lag × others > factor × (total − lag).
-      // factor may be fractional: scale by 1000.
-      const scaledFactor = BigInt(Math.round(factor * 1000));
-      return lag * BigInt(others) * 1000n > scaledFactor * (total - lag);
-    })
-    .map(({ index }) => index);
+  let known = 0;
+  let total = 0n;
+  for (const lag of lags) {
+    if (lag === null || lag === undefined) continue;
+    known++;
+    total += lag;
+  }
+  if (known < 2) return [];
+  const others = BigInt(known - 1);
+  const hot: number[] = [];
+  for (let index = 0; index < lags.length; index++) {
+    const lag = lags[index];
+    if (lag !== null && lag !== undefined && lag >= minLag && exceedsFairShare(lag, total, others, scaledHotFactor(factor))) hot.push(index);
+  }
+  return hot;
+}
+
+/** `factor` × 1000 as a bigint, for {@link exceedsFairShare} (factor may be fractional). */
+export function scaledHotFactor(factor: number): bigint {
+  return BigInt(Math.round(factor * 1000));
+}
+
+/**
+ * Rule (c) of {@link hotPartitions}: lag > factor × (total − lag) / others, in exact
+ * arithmetic: lag × others × 1000 > scaledFactor × (total − lag). `total` is the sum of the
+ * topic's known lags, `others` their count minus one.
+ */
+export function exceedsFairShare(lag: bigint, total: bigint, others: bigint, scaledFactor: bigint): boolean {
+  return lag * others * 1000n > scaledFactor * (total - lag);
 }
 
 /** What a group looked like at the previous cycle. */
@@ -89,12 +105,35 @@ export function rebalancesBetween(previous: PreviousGroupShape | undefined, curr
 /** A short hash of the members and their assignment; stable across member order. */
 export function membersFingerprint(members: readonly GroupMemberInfo[]): string {
   if (members.length === 0) return '';
-  const canonical = members
-    .map((member) => {
-      const topics = [...member.assignment.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `${member.memberId}=${topics.map(([topic, partitions]) => `${topic}:${[...partitions].sort((a, b) => a - b).join(',')}`).join('|')}`;
-    })
-    .sort()
-    .join('\n');
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+  const lines: string[] = [];
+  for (const member of members) {
+    const { assignment } = member;
+    let line = `${member.memberId}=`;
+    let first = true;
+    for (const topic of assignment.size > 1 ? sortedKeys(assignment) : assignment.keys()) {
+      line += `${first ? '' : '|'}${topic}:${ascending(assignment.get(topic)!).join(',')}`;
+      first = false;
+    }
+    lines.push(line);
+  }
+  return hash('sha256', lines.sort().join('\n'), 'base64url').slice(0, 16);
+}
+
+/** The topics of an assignment in code unit order, by insertion sort (there are few; `Array#sort` costs more here). */
+function sortedKeys(assignment: ReadonlyMap<string, readonly number[]>): string[] {
+  const keys: string[] = [];
+  for (const key of assignment.keys()) {
+    let i = keys.length;
+    while (i > 0 && keys[i - 1]! > key) i--;
+    keys.splice(i, 0, key);
+  }
+  return keys;
+}
+
+/** The partitions in ascending order; assignments usually are already, and are then not copied. */
+function ascending(partitions: readonly number[]): readonly number[] {
+  for (let i = 1; i < partitions.length; i++) {
+    if (!(partitions[i - 1]! <= partitions[i]!)) return [...partitions].sort((a, b) => a - b);
+  }
+  return partitions;
 }

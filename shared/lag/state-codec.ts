@@ -16,7 +16,39 @@ import type { CommitObservation, GroupLagState, MonitorIndex, OffsetTimePoint, T
  */
 export const STATE_FORMAT_VERSION = 1;
 
-const toB36 = (value: bigint | number): string => value.toString(36);
+/** `0`..`zz`: base 36 of 0..1295, and the same padded to two digits. */
+const B36_PAIRS: readonly string[] = Array.from({ length: 1296 }, (_, n) => n.toString(36));
+const B36_PADDED_PAIRS: readonly string[] = B36_PAIRS.map((text) => text.padStart(2, '0'));
+
+/**
+ * `value.toString(36)`. Most values encoded are small (offset deltas, lags), and for those
+ * below 36^4 two table lookups are faster than `BigInt#toString(36)`.
+ */
+function toB36(value: bigint): string {
+  if (value >= 0n && value < 1_679_616n) {
+    const n = Number(value);
+    if (n < 1296) return B36_PAIRS[n]!;
+    const high = Math.floor(n / 1296);
+    return B36_PAIRS[high]! + B36_PADDED_PAIRS[n - high * 1296]!;
+  }
+  return value.toString(36);
+}
+
+/**
+ * Times in base 36, memoized: every partition of a cycle is observed at the same time, so
+ * a cycle encodes the same few absolute times and time deltas thousands of times, and
+ * `Number#toString(36)` of an epoch time costs several map lookups.
+ */
+const timeTexts = new Map<number, string>();
+function timeToB36(value: number): string {
+  let text = timeTexts.get(value);
+  if (text === undefined) {
+    if (timeTexts.size >= 4096) timeTexts.clear();
+    text = value.toString(36);
+    timeTexts.set(value, text);
+  }
+  return text;
+}
 
 function fromB36(text: string): bigint {
   // Up to 10 base-36 digits stay below 2^53 (36^10 ≈ 3.7e15): parseInt is exact there and
@@ -39,53 +71,118 @@ function smallFromB36(text: string): number {
   return value;
 }
 
-/** Encodes (offset, time) samples. */
-export function encodeSamples(points: readonly OffsetTimePoint[]): string {
-  let previous: OffsetTimePoint | undefined;
-  const parts: string[] = [];
-  for (const point of points) {
-    parts.push(previous === undefined ? `${toB36(point.offset)}:${toB36(point.timeMs)}` : `${toB36(point.offset - previous.offset)}:${toB36(point.timeMs - previous.timeMs)}`);
-    previous = point;
+/**
+ * The value of `text[start, end)` when it is a plain `-?[0-9a-z]+` of at most 10
+ * characters, the form the encoders write, read without slicing the string; `NaN`
+ * otherwise. For that form it equals both `fromB36` (as a number) and `smallFromB36`;
+ * anything else is left to them, so the decoders accept and reject what they always did.
+ */
+function plainB36(text: string, start: number, end: number): number {
+  if (end - start > 10 || end === start) return Number.NaN;
+  let i = start;
+  const negative = text.charCodeAt(i) === 45; // '-'
+  if (negative && ++i === end) return Number.NaN;
+  let value = 0;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) value = value * 36 + (c - 48);
+    else if (c >= 97 && c <= 122) value = value * 36 + (c - 87);
+    else return Number.NaN;
   }
-  return parts.join(',');
+  return negative ? -value : value;
 }
 
-/** Decodes {@link encodeSamples}. */
+function bigFromB36(text: string, start: number, end: number): bigint {
+  const value = plainB36(text, start, end);
+  return Number.isNaN(value) ? fromB36(text.slice(start, end)) : BigInt(value);
+}
+
+function smallFromB36At(text: string, start: number, end: number): number {
+  const value = plainB36(text, start, end);
+  return Number.isNaN(value) ? smallFromB36(text.slice(start, end)) : value;
+}
+
+/** End of the `:`-separated field starting at `start` in a part ending at `partEnd`. */
+function fieldEnd(text: string, start: number, partEnd: number): number {
+  const colon = text.indexOf(':', start);
+  return colon === -1 || colon > partEnd ? partEnd : colon;
+}
+
+/** Encodes (offset, time) samples. */
+export function encodeSamples(points: readonly OffsetTimePoint[]): string {
+  const count = points.length;
+  if (count === 0) return '';
+  let previous = points[0]!;
+  let text = `${toB36(previous.offset)}:${timeToB36(previous.timeMs)}`;
+  for (let i = 1; i < count; i++) {
+    const point = points[i]!;
+    text += `,${toB36(point.offset - previous.offset)}:${timeToB36(point.timeMs - previous.timeMs)}`;
+    previous = point;
+  }
+  return text;
+}
+
+/**
+ * Decodes {@link encodeSamples}. The fields are read in place: splitting the text into
+ * parts and fields and testing each with a regular expression cost more than reading the
+ * numbers. A part is `offset:time`; a missing field reads as '' and extra ones are ignored,
+ * as with `split`.
+ */
 export function decodeSamples(text: string): OffsetTimePoint[] {
   if (text === '') return [];
+  const out: OffsetTimePoint[] = [];
   let offset = 0n;
   let timeMs = 0;
-  return text.split(',').map((part) => {
-    const [o = '', t = ''] = part.split(':');
-    offset += fromB36(o);
-    timeMs += smallFromB36(t);
-    return { offset, timeMs };
-  });
+  const length = text.length;
+  for (let start = 0; start <= length; ) {
+    let partEnd = text.indexOf(',', start);
+    if (partEnd === -1) partEnd = length;
+    const offsetEnd = fieldEnd(text, start, partEnd);
+    const timeStart = offsetEnd < partEnd ? offsetEnd + 1 : partEnd;
+    offset += bigFromB36(text, start, offsetEnd);
+    timeMs += smallFromB36At(text, timeStart, fieldEnd(text, timeStart, partEnd));
+    out.push({ offset, timeMs });
+    start = partEnd + 1;
+  }
+  return out;
 }
 
 /** Encodes commit observations. */
 export function encodeObservations(observations: readonly CommitObservation[]): string {
-  let previous: CommitObservation | undefined;
-  const parts: string[] = [];
-  for (const o of observations) {
-    const lag = o.lag === null ? '' : toB36(o.lag);
-    parts.push(previous === undefined ? `${toB36(o.offset)}:${lag}:${toB36(o.timeMs)}` : `${toB36(o.offset - previous.offset)}:${lag}:${toB36(o.timeMs - previous.timeMs)}`);
+  const count = observations.length;
+  if (count === 0) return '';
+  let previous = observations[0]!;
+  let text = `${toB36(previous.offset)}:${previous.lag === null ? '' : toB36(previous.lag)}:${timeToB36(previous.timeMs)}`;
+  for (let i = 1; i < count; i++) {
+    const o = observations[i]!;
+    text += `,${toB36(o.offset - previous.offset)}:${o.lag === null ? '' : toB36(o.lag)}:${timeToB36(o.timeMs - previous.timeMs)}`;
     previous = o;
   }
-  return parts.join(',');
+  return text;
 }
 
-/** Decodes {@link encodeObservations}. */
+/** Decodes {@link encodeObservations} (in place, as {@link decodeSamples}); a part is `offset:lag:time`. */
 export function decodeObservations(text: string): CommitObservation[] {
   if (text === '') return [];
+  const out: CommitObservation[] = [];
   let offset = 0n;
   let timeMs = 0;
-  return text.split(',').map((part) => {
-    const [o = '', l = '', t = ''] = part.split(':');
-    offset += fromB36(o);
-    timeMs += smallFromB36(t);
-    return { offset, lag: l === '' ? null : fromB36(l), timeMs };
-  });
+  const length = text.length;
+  for (let start = 0; start <= length; ) {
+    let partEnd = text.indexOf(',', start);
+    if (partEnd === -1) partEnd = length;
+    const offsetEnd = fieldEnd(text, start, partEnd);
+    const lagStart = offsetEnd < partEnd ? offsetEnd + 1 : partEnd;
+    const lagEnd = fieldEnd(text, lagStart, partEnd);
+    const timeStart = lagEnd < partEnd ? lagEnd + 1 : partEnd;
+    // Offset, time, then lag: the order the fields were always read in (it decides which error a damaged part gives).
+    offset += bigFromB36(text, start, offsetEnd);
+    timeMs += smallFromB36At(text, timeStart, fieldEnd(text, timeStart, partEnd));
+    const lag = lagEnd === lagStart ? null : bigFromB36(text, lagStart, lagEnd);
+    out.push({ offset, lag, timeMs });
+    start = partEnd + 1;
+  }
+  return out;
 }
 
 interface GroupDocument {
@@ -113,20 +210,27 @@ interface IndexDocument {
   g: Array<[string, MonitoredGroupType]>;
 }
 
-/** A group's state as a compact JSON string. */
+/**
+ * A group's state as a compact JSON string: `JSON.stringify` of a {@link GroupDocument},
+ * written directly. The encoded windows are most of the text and hold only characters
+ * JSON leaves as they are (base-36 digits, `-`, `.`, `:`, `,`), so they are quoted
+ * without `JSON.stringify` scanning them again; names go through `JSON.stringify`.
+ */
 export function encodeGroupState(state: GroupLagState): string {
-  const doc: GroupDocument = {
-    v: STATE_FORMAT_VERSION,
-    g: state.groupId,
-    ty: state.type,
-    st: state.lastState,
-    ge: state.generation,
-    fp: state.membersFingerprint,
-    ls: state.lastSeenMs,
-    sc: state.scaling === null ? null : [state.scaling.lastChangeAtMs, state.scaling.minimumPollers],
-    w: [...state.windows.entries()].map(([topic, partitions]) => [topic, [...partitions.entries()].map(([p, obs]) => [p, encodeObservations(obs)])]),
-  };
-  return JSON.stringify(doc);
+  const { scaling } = state;
+  let text = `{"v":${STATE_FORMAT_VERSION},"g":${JSON.stringify(state.groupId)},"ty":${JSON.stringify(state.type)},"st":${JSON.stringify(state.lastState)},"ge":${JSON.stringify(state.generation)},"fp":${JSON.stringify(state.membersFingerprint)},"ls":${JSON.stringify(state.lastSeenMs)},"sc":${scaling === null ? 'null' : `[${JSON.stringify(scaling.lastChangeAtMs)},${JSON.stringify(scaling.minimumPollers)}]`},"w":[`;
+  let firstTopic = true;
+  for (const [topic, partitions] of state.windows) {
+    text += `${firstTopic ? '' : ','}[${JSON.stringify(topic)},[`;
+    firstTopic = false;
+    let firstPartition = true;
+    for (const [partition, observations] of partitions) {
+      text += `${firstPartition ? '' : ','}[${JSON.stringify(partition)},"${encodeObservations(observations)}"]`;
+      firstPartition = false;
+    }
+    text += ']]';
+  }
+  return `${text}]}`;
 }
 
 /** Decodes {@link encodeGroupState}; `undefined` for another format version. */
@@ -145,10 +249,15 @@ export function decodeGroupState(text: string): GroupLagState | undefined {
   };
 }
 
-/** A topic's sample tables as a compact JSON string. */
+/** A topic's sample tables as a compact JSON string (`JSON.stringify` of a {@link TopicDocument}, written as {@link encodeGroupState}). */
 export function encodeTopicState(state: TopicLagState): string {
-  const doc: TopicDocument = { v: STATE_FORMAT_VERSION, t: state.topic, ls: state.lastSeenMs, s: [...state.samples.entries()].map(([p, points]) => [p, encodeSamples(points)]) };
-  return JSON.stringify(doc);
+  let text = `{"v":${STATE_FORMAT_VERSION},"t":${JSON.stringify(state.topic)},"ls":${JSON.stringify(state.lastSeenMs)},"s":[`;
+  let first = true;
+  for (const [partition, points] of state.samples) {
+    text += `${first ? '' : ','}[${JSON.stringify(partition)},"${encodeSamples(points)}"]`;
+    first = false;
+  }
+  return `${text}]}`;
 }
 
 /** Decodes {@link encodeTopicState}; `undefined` for another format version. */

@@ -48,19 +48,26 @@ export function addSample(
   point: OffsetTimePoint,
   maxPoints: number = LAG_DEFAULTS.timeLagMaxPoints,
 ): { table: OffsetTimePoint[]; outcome: AddSampleOutcome } {
-  const last = table.at(-1);
-  if (last === undefined) return { table: [point], outcome: 'appended' };
-  if (point.timeMs <= last.timeMs) return { table: [...table], outcome: 'rejected-stale-time' };
+  const length = table.length;
+  if (length === 0) return { table: [point], outcome: 'appended' };
+  const last = table[length - 1]!;
+  if (point.timeMs <= last.timeMs) return { table: table.slice(), outcome: 'rejected-stale-time' };
   if (point.offset < last.offset) {
     if (point.offset < table[0]!.offset) return { table: [point], outcome: 'reset' };
-    return { table: [...table], outcome: 'rejected-backwards' };
+    return { table: table.slice(), outcome: 'rejected-backwards' };
   }
-  const beforeLast = table.at(-2);
-  if (point.offset === last.offset && beforeLast !== undefined && beforeLast.offset === last.offset) {
-    return { table: [...table.slice(0, -1), point], outcome: 'extended-flat-run' };
+  if (point.offset === last.offset && length >= 2 && table[length - 2]!.offset === last.offset) {
+    const next = table.slice(0, -1);
+    next.push(point);
+    return { table: next, outcome: 'extended-flat-run' };
   }
-  const next = [...table, point];
-  return { table: next.length > maxPoints ? next.slice(next.length - maxPoints) : next, outcome: 'appended' };
+  // The table plus the point, minus the oldest beyond maxPoints (`slice(length + 1 - maxPoints)`
+  // of the longer table), without building the longer table first.
+  const drop = length + 1 > maxPoints ? length + 1 - maxPoints : 0;
+  if (drop >= length + 1) return { table: [], outcome: 'appended' };
+  const next = table.slice(drop);
+  next.push(point);
+  return { table: next, outcome: 'appended' };
 }
 
 /** A time lag and how it was obtained. */
@@ -96,45 +103,98 @@ export function timeLag(
   nowMs: number,
   options: TimeLagOptions = {},
 ): TimeLag {
+  return timeLagIn(table, false, committedOffset, logEndOffset, nowMs, options.maxExtrapolationRatio ?? LAG_DEFAULTS.maxExtrapolationRatio);
+}
+
+/**
+ * Whether a table's offsets and times never decrease. Every table {@link addSample} builds
+ * from an ordered one is ordered (it rejects samples that go back, and restarts the table
+ * on a reset), so this holds for every table the monitor keeps; it is checked, once per
+ * table and cycle, rather than assumed.
+ */
+export function isOrderedTable(table: readonly OffsetTimePoint[]): boolean {
+  for (let k = 1; k < table.length; k++) {
+    const before = table[k - 1]!;
+    const point = table[k]!;
+    if (point.offset < before.offset || point.timeMs < before.timeMs) return false;
+  }
+  return true;
+}
+
+/**
+ * {@link timeLag}, for the evaluation loop. In an ordered table (see {@link isOrderedTable})
+ * the first sample at or above the committed offset is found by binary search: the same
+ * sample the linear scan finds, in ~6 reads instead of up to 60. This runs for every
+ * partition of every group, and the tables' samples were allocated over the last hour of
+ * cycles, scattered in the heap: the reads, not the comparisons, are the cost.
+ */
+export function timeLagIn(
+  table: readonly OffsetTimePoint[],
+  ordered: boolean,
+  committedOffset: bigint,
+  logEndOffset: bigint,
+  nowMs: number,
+  maxExtrapolationRatio: number,
+): TimeLag {
   if (committedOffset >= logEndOffset) return { seconds: 0, quality: TIME_LAG_QUALITY.caughtUp };
-  if (table.length < 2) return { seconds: null, quality: TIME_LAG_QUALITY.unknown };
+  const length = table.length;
+  if (length < 2) return { seconds: null, quality: TIME_LAG_QUALITY.unknown };
   const first = table[0]!;
-  const last = table.at(-1)!;
-  const toLag = (producedAtMs: number, quality: TimeLagQuality): TimeLag => ({
-    seconds: Math.max(0, (nowMs - producedAtMs) / 1000),
-    quality,
-  });
+  const last = table[length - 1]!;
 
   if (committedOffset > last.offset) {
     // The newest sample is older than the log end we read now (it was rejected or the
     // table was not updated): the record was appended between the two.
-    return toLag(interpolate(last, { offset: logEndOffset, timeMs: nowMs }, committedOffset), TIME_LAG_QUALITY.interpolated);
+    return lagSince(nowMs, interpolate(last.offset, last.timeMs, logEndOffset, nowMs, committedOffset), TIME_LAG_QUALITY.interpolated);
   }
   if (committedOffset >= first.offset) {
-    for (let k = 0; k < table.length; k++) {
+    const k = ordered ? firstAtOrAbove(table, committedOffset) : firstAtOrAboveScan(table, committedOffset);
+    if (k < length) {
       const point = table[k]!;
-      if (point.offset < committedOffset) continue;
-      if (point.offset === committedOffset || k === 0) return toLag(point.timeMs, TIME_LAG_QUALITY.interpolated);
-      return toLag(interpolate(table[k - 1]!, point, committedOffset), TIME_LAG_QUALITY.interpolated);
+      if (point.offset === committedOffset || k === 0) return lagSince(nowMs, point.timeMs, TIME_LAG_QUALITY.interpolated);
+      const before = table[k - 1]!;
+      return lagSince(nowMs, interpolate(before.offset, before.timeMs, point.offset, point.timeMs, committedOffset), TIME_LAG_QUALITY.interpolated);
     }
   }
 
   // Before the oldest sample: extrapolate backwards along the table's average rate.
   const spanMs = last.timeMs - first.timeMs;
-  const ratio = options.maxExtrapolationRatio ?? LAG_DEFAULTS.maxExtrapolationRatio;
-  const boundMs = first.timeMs - ratio * spanMs;
+  const boundMs = first.timeMs - maxExtrapolationRatio * spanMs;
   const offsets = Number(last.offset - first.offset);
-  if (offsets <= 0 || spanMs <= 0) return toLag(boundMs, TIME_LAG_QUALITY.lowerBound);
+  if (offsets <= 0 || spanMs <= 0) return lagSince(nowMs, boundMs, TIME_LAG_QUALITY.lowerBound);
   const predictedMs = first.timeMs - (Number(first.offset - committedOffset) * spanMs) / offsets;
-  if (predictedMs < boundMs) return toLag(boundMs, TIME_LAG_QUALITY.lowerBound);
-  return toLag(predictedMs, TIME_LAG_QUALITY.extrapolated);
+  if (predictedMs < boundMs) return lagSince(nowMs, boundMs, TIME_LAG_QUALITY.lowerBound);
+  return lagSince(nowMs, predictedMs, TIME_LAG_QUALITY.extrapolated);
 }
 
-function interpolate(before: OffsetTimePoint, after: OffsetTimePoint, offset: bigint): number {
-  const range = after.offset - before.offset;
-  if (range <= 0n) return before.timeMs;
+/** Index of the first sample whose offset is ≥ `offset` (the table's length if none). */
+function firstAtOrAboveScan(table: readonly OffsetTimePoint[], offset: bigint): number {
+  let k = 0;
+  while (k < table.length && table[k]!.offset < offset) k++;
+  return k;
+}
+
+/** {@link firstAtOrAboveScan} for a table whose offsets never decrease. */
+function firstAtOrAbove(table: readonly OffsetTimePoint[], offset: bigint): number {
+  let low = 0;
+  let high = table.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (table[middle]!.offset < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function lagSince(nowMs: number, producedAtMs: number, quality: TimeLagQuality): TimeLag {
+  return { seconds: Math.max(0, (nowMs - producedAtMs) / 1000), quality };
+}
+
+function interpolate(beforeOffset: bigint, beforeTimeMs: number, afterOffset: bigint, afterTimeMs: number, offset: bigint): number {
+  const range = afterOffset - beforeOffset;
+  if (range <= 0n) return beforeTimeMs;
   // Offsets can exceed 2^53, their differences within a table do not in practice; the
   // subtraction happens in bigint first so precision is lost only on the small numbers.
-  const fraction = Number(offset - before.offset) / Number(range);
-  return before.timeMs + fraction * (after.timeMs - before.timeMs);
+  const fraction = Number(offset - beforeOffset) / Number(range);
+  return beforeTimeMs + fraction * (afterTimeMs - beforeTimeMs);
 }
