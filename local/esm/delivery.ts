@@ -90,6 +90,15 @@ export class PartitionQueues<R extends QueuedRecord> {
     return true;
   }
 
+  /**
+   * Sets where a newly assigned partition starts: records below `offset` (the group's
+   * committed offset) are duplicates of work another poller already committed.
+   */
+  startAt(key: string, offset: bigint): void {
+    const next = this.#next.get(key);
+    if (next === undefined || next < offset) this.#next.set(key, offset);
+  }
+
   /** Forgets a partition (revoked in a rebalance): its records will come from the next owner. */
   drop(key: string): number {
     const dropped = this.#queues.get(key)?.length ?? 0;

@@ -49,6 +49,14 @@ export class Poller {
   readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
   #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   #assigned = new Set<string>();
+  /**
+   * Newly assigned partitions whose committed offset is being looked up, with the records
+   * that arrived meanwhile. The client's fetches are not fenced by the assignment: one
+   * issued before a rebalance can return, after it, records from a position this poller
+   * held long ago, below what another poller has committed since. So a new partition
+   * starts at the group's committed offset, and anything below it is dropped.
+   */
+  readonly #pending = new Map<string, Message<Buffer, Buffer, Buffer, Buffer>[]>();
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -133,12 +141,55 @@ export class Poller {
     const next = new Set(assignments.flatMap((a) => a.partitions.map((p) => partitionKey(a.topic, p))));
     for (const key of this.#assigned) if (!next.has(key)) this.#queues.drop(key);
     for (const key of this.#queues.keys()) if (!next.has(key)) this.#queues.drop(key);
+    for (const key of this.#pending.keys()) if (!next.has(key)) this.#pending.delete(key);
+    const added = assignments
+      .map((a) => ({ topic: a.topic, partitions: a.partitions.filter((p) => !this.#assigned.has(partitionKey(a.topic, p))) }))
+      .filter((a) => a.partitions.length > 0);
     this.#assigned = next;
+    if (added.length > 0) void this.#startAtCommitted(added);
+  }
+
+  /** Looks up where the newly assigned partitions start, then releases their held records. */
+  async #startAtCommitted(added: { topic: string; partitions: number[] }[]): Promise<void> {
+    const held = new Map<string, Message<Buffer, Buffer, Buffer, Buffer>[]>();
+    for (const { topic, partitions } of added) {
+      for (const p of partitions) {
+        const key = partitionKey(topic, p);
+        this.#queues.drop(key);
+        const waiting: Message<Buffer, Buffer, Buffer, Buffer>[] = [];
+        this.#pending.set(key, waiting);
+        held.set(key, waiting);
+      }
+    }
+    try {
+      const committed = await this.#consumer.listCommittedOffsets({ topics: added });
+      for (const { topic, partitions } of added) {
+        for (const p of partitions) {
+          const key = partitionKey(topic, p);
+          const offset = committed.get(topic)?.[p];
+          // Only if the partition was not revoked (or revoked and given back) meanwhile.
+          if (this.#pending.get(key) === held.get(key) && offset !== undefined && offset >= 0n) this.#queues.startAt(key, offset);
+        }
+      }
+    } catch (error) {
+      // Without the committed offset the partition still works; it only loses the guard.
+      this.#o.log(`poller ${this.#o.index}: committed offsets of new partitions unknown (${(error as Error).message})`);
+    }
+    for (const [key, waiting] of held) {
+      if (this.#pending.get(key) !== waiting) continue;
+      this.#pending.delete(key);
+      for (const message of waiting) this.#onMessage(message);
+    }
   }
 
   #onMessage(message: Message<Buffer, Buffer, Buffer, Buffer>): void {
     const key = partitionKey(message.topic, message.partition);
     if (!this.#assigned.has(key)) return;
+    const waiting = this.#pending.get(key);
+    if (waiting) {
+      waiting.push(message);
+      return;
+    }
     const headers = message.headerEntries.map(([k, v]) => [k.toString('utf8'), v] as const);
     const input: KafkaRecordInput = {
       topic: message.topic,

@@ -108,4 +108,15 @@ describe('PartitionQueues', () => {
     expect(q.drop('t-0')).toBe(2);
     expect(q.push(rec(0, 0))).toBe(true);
   });
+
+  it('starts a newly assigned partition at the committed offset: a stale fetch below it is refused', () => {
+    const q = queues();
+    q.startAt('t-0', 5n);
+    expect(q.push(rec(0, 3))).toBe(false);
+    expect(q.push(rec(0, 5))).toBe(true);
+    // A start point never moves a partition backwards past what it already holds.
+    q.startAt('t-0', 2n);
+    expect(q.push(rec(0, 5))).toBe(false);
+    expect(offsets(q.nextBatch(10, 1e9))).toEqual(['0:5']);
+  });
 });
