@@ -136,14 +136,16 @@ export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions =
     });
   }
 
+  const missingTopics = new Set(layouts.missing);
+  const unavailable = new Map([...starts.unavailable, ...ends.unavailable]);
   const groups = selected.map((listedGroup) =>
     assembleGroup(listedGroup, {
       description: described.get(listedGroup.groupId),
       offsets: committed.get(listedGroup.groupId),
       errors: groupErrors.get(listedGroup.groupId) ?? [],
       topics,
-      missingTopics: new Set(layouts.missing),
-      unavailable: new Map([...starts.unavailable, ...ends.unavailable]),
+      missingTopics,
+      unavailable,
     }),
   );
   if (layouts.missing.length > 0) {
@@ -165,8 +167,15 @@ function assembleGroup(listed: ListedGroup, input: AssemblyInput): CollectedGrou
   const { description, offsets } = input;
   const members = description?.members ?? [];
   const errors = [...input.errors];
-  const owners = new Map<string, GroupMemberInfo>();
-  for (const member of members) for (const [topic, partitions] of member.assignment) for (const p of partitions) owners.set(`${topic}:${p}`, member);
+  // topic -> partition -> owner (nested: no key string per partition, this runs for all of them).
+  const owners = new Map<string, Map<number, GroupMemberInfo>>();
+  for (const member of members) {
+    for (const [topic, partitions] of member.assignment) {
+      let byPartition = owners.get(topic);
+      if (byPartition === undefined) owners.set(topic, (byPartition = new Map()));
+      for (const p of partitions) byPartition.set(p, member);
+    }
+  }
 
   // Without committed offsets nothing can be said about the partitions: an empty list, not
   // a list of "never committed" partitions, which would be false.
@@ -183,17 +192,21 @@ function assembleGroup(listed: ListedGroup, input: AssemblyInput): CollectedGrou
         continue;
       }
       const committedByPartition = offsets.get(topic);
+      const ownerOf = owners.get(topic);
+      const checkAvailability = input.unavailable.size > 0;
       // Every partition of the topic: a partition the group never committed is shown as such.
       for (let partition = 0; partition < info.partitionCount; partition++) {
-        const reason = input.unavailable.get(`${topic}:${partition}`);
-        if (reason !== undefined) unavailableReasons.add(reason);
+        if (checkAvailability) {
+          const reason = input.unavailable.get(`${topic}:${partition}`);
+          if (reason !== undefined) unavailableReasons.add(reason);
+        }
         partitions.push({
           topic,
           partition,
           committedOffset: committedByPartition?.get(partition) ?? null,
           logStartOffset: info.logStartOffsets[partition] ?? null,
           logEndOffset: info.logEndOffsets[partition] ?? null,
-          owner: owners.get(`${topic}:${partition}`) ?? null,
+          owner: ownerOf?.get(partition) ?? null,
         });
       }
     }
