@@ -6,6 +6,7 @@ import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaEventSourceMappings } from '../../shared/aws/index.ts';
 import { clusterConfigFromEnv, createAdmin, resolveConnection } from '../../shared/kafka/index.ts';
 import { lookupMskBootstrapBrokers } from '../../shared/kafka/msk-bootstrap.ts';
 import {
@@ -169,6 +170,23 @@ export async function connectAdmin(bootstrapServers: string | undefined, env: No
   return createAdmin(await resolveConnection(clusterConfigFromEnv(env), { getBootstrapBrokers: lookupMskBootstrapBrokers }), 'groupctl');
 }
 
+/**
+ * The region as the SDK resolves it: the environment, then the profile's `region` in
+ * ~/.aws/config, where CLI users usually set it. The hand-signed event-source-mapping
+ * client reads only the environment (a function always has AWS_REGION); `undefined` lets
+ * it report the missing setting.
+ */
+async function profileRegion(): Promise<string | undefined> {
+  const sdk = new LambdaClient({});
+  try {
+    return await sdk.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    sdk.destroy();
+  }
+}
+
 /** Invokes the deployed function; returns its JSON answer or throws its error. */
 export async function invokeFunction(functionName: string, payload: unknown): Promise<unknown> {
   const lambda = new LambdaClient({});
@@ -233,7 +251,7 @@ export async function run(argv: string[]): Promise<number> {
     const admin = await connectAdmin(values['bootstrap-servers']);
     const auditTable = values['audit-table'] ?? process.env.SCG_AUDIT_TABLE;
     if (input.execute && !auditTable) stderrLogger.warn('no audit table (--audit-table or SCG_AUDIT_TABLE): this execution is only logged here');
-    const lambda = input.execute && input.pause ? new LambdaClient({}) : undefined;
+    const lambda = input.execute && input.pause ? new LambdaEventSourceMappings({ region: await profileRegion() }) : undefined;
     const dynamo = input.execute && auditTable ? new DynamoDBClient({}) : undefined;
     try {
       const result = await runReset(input, {
@@ -245,7 +263,6 @@ export async function run(argv: string[]): Promise<number> {
       });
       return print(toJson(result), values);
     } finally {
-      lambda?.destroy();
       dynamo?.destroy();
       await admin.close();
     }

@@ -5,7 +5,7 @@
 // README.md next to this file.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaEventSourceMappings } from '../../shared/aws/index.ts';
 import { clusterConfigFromEnv, createAdmin, resolveConnection } from '../../shared/kafka/index.ts';
 import { DynamoDbLagStateStore, LagMonitor, lagMonitorSettingsFromEnv } from '../../shared/lag/index.ts';
 import type { LagSummary } from '../../shared/lag/index.ts';
@@ -30,7 +30,7 @@ async function createMonitor(): Promise<LagMonitor> {
     {
       admin,
       store: new DynamoDbLagStateStore({ tableName: settings.stateTable, client: new DynamoDBClient({}) }),
-      ...(Object.keys(settings.autoscaling).length > 0 ? { lambda: new LambdaClient({}) } : {}),
+      ...(Object.keys(settings.autoscaling).length > 0 ? { lambda: new LambdaEventSourceMappings() } : {}),
       logger,
     },
     {

@@ -3,7 +3,7 @@
 // process.env; tests build it with their own environment and clients.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaEventSourceMappings, type EventSourceMappingsApi } from '../../shared/aws/index.ts';
 import { clusterConfigFromEnv, createAdmin, resolveConnection, type ClusterConfig } from '../../shared/kafka/index.ts';
 import {
   DynamoDbAuditTrail,
@@ -59,7 +59,7 @@ export function offsetResetConfigFromEnv(env: NodeJS.ProcessEnv): OffsetResetCon
 /** Injectable clients; each defaults to the real one built from the configuration. */
 export interface OffsetResetHandlerOptions {
   readonly admin?: ResetAdmin;
-  readonly lambda?: LambdaClient;
+  readonly lambda?: EventSourceMappingsApi;
   readonly audit?: AuditTrail;
   /** @default a Powertools Logger (service `offset-reset`), given the Lambda context per invocation */
   readonly logger?: ResetLogger & { addContext?(context: never): void };
@@ -80,7 +80,7 @@ const MARGIN_SECONDS = 30;
  */
 export function createOffsetResetHandler(config: OffsetResetConfig, options: OffsetResetHandlerOptions = {}) {
   const logger: ResetLogger & { addContext?(context: never): void } = options.logger ?? new Logger({ serviceName: 'offset-reset' });
-  const lambda = options.lambda ?? new LambdaClient({});
+  const lambda = options.lambda ?? new LambdaEventSourceMappings();
   const audit = options.audit ?? new DynamoDbAuditTrail({ client: new DynamoDBClient({}), tableName: config.auditTable });
   let admin: Promise<ResetAdmin> | undefined = options.admin ? Promise.resolve(options.admin) : undefined;
   const getAdmin = (): Promise<ResetAdmin> => {

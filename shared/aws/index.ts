@@ -1,1 +1,10 @@
 export { awsClientConfig, hasEndpointOverride } from './client-config.ts';
+export { AWS_ERROR_CODES } from './constants.ts';
+export { resolveEndpoint, resolveRegion } from './endpoint.ts';
+export type { AwsServiceNames } from './endpoint.ts';
+export { AwsConfigError, AwsError, AwsNetworkError, AwsServiceError, hasAwsErrorCode } from './errors.ts';
+export { LambdaEventSourceMappings } from './event-source-mappings.ts';
+export type { EventSourceMappingsApi, UpdateEventSourceMappingInput } from './event-source-mappings.ts';
+export { NodeSha256 } from './node-sha256.ts';
+export { RestJsonClient } from './rest-json-client.ts';
+export type { AwsClientOptions, AwsServiceDescription, RestJsonRequest } from './rest-json-client.ts';

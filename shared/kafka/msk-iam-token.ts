@@ -5,9 +5,9 @@
 // STS client and every credential provider (~180 KB of bundle and ~40 ms of cold start for
 // a function that only needs the signature). test/unit/kafka/msk-iam-token.test.ts checks
 // that both produce the same token for the same credentials and instant.
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { NodeSha256 } from '../aws/node-sha256.ts';
 
 /** Token lifetime MSK accepts at most (the signer library's default, too). */
 export const MSK_IAM_TOKEN_TTL_SECONDS = 900;
@@ -70,35 +70,4 @@ async function resolveCredentials(credentials: MskIamTokenOptions['credentials']
   // Imported on demand: only MSK IAM clusters need it.
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
   return defaultProvider()();
-}
-
-/** SHA-256 / HMAC-SHA-256 from node:crypto in the shape SignatureV4 takes. */
-class NodeSha256 implements Checksum {
-  readonly #secret: SourceData | undefined;
-  #hash: Hash | Hmac;
-
-  constructor(secret?: SourceData) {
-    this.#secret = secret;
-    this.#hash = this.#create();
-  }
-
-  update(data: Uint8Array): void {
-    this.#hash.update(data);
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.#hash.digest());
-  }
-
-  reset(): void {
-    this.#hash = this.#create();
-  }
-
-  #create(): Hash | Hmac {
-    if (this.#secret === undefined) return createHash('sha256');
-    const secret = this.#secret;
-    const key =
-      typeof secret === 'string' ? secret : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
-    return createHmac('sha256', key);
-  }
 }

@@ -1,13 +1,10 @@
-import { ListEventSourceMappingsCommand, ResourceConflictException, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
-import type { EventSourceMappingConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
+import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import { hasAwsErrorCode, type EventSourceMappingsApi } from '../aws/index.ts';
 import { decideScaling } from './autoscale-policy.ts';
 import type { ScalingDecision, ScalingPolicy } from './autoscale-policy.ts';
 import { describeError } from './errors.ts';
 import { sumLags } from './partition-lag.ts';
 import type { GroupEvaluation, ScalingState } from './types.ts';
-
-/** The part of the Lambda client the autoscaler uses: the real SDK client, or one with a stubbing middleware in tests. */
-export type LambdaSender = Pick<LambdaClient, 'send'>;
 
 /** One decision for one mapping, as logged, emitted (`PollerScalingDecision`) and returned. */
 export interface MappingScalingOutcome {
@@ -45,10 +42,10 @@ export interface AutoscaleResult {
  * change is skipped this cycle and tried again on the next.
  *
  * @example
- * const { outcomes } = await autoscaleGroups(new LambdaClient({}), evaluations, policies, previousScaling, Date.now());
+ * const { outcomes } = await autoscaleGroups(new LambdaEventSourceMappings(), evaluations, policies, previousScaling, Date.now());
  */
 export async function autoscaleGroups(
-  lambda: LambdaSender,
+  lambda: EventSourceMappingsApi,
   evaluations: readonly GroupEvaluation[],
   policies: ReadonlyMap<string, ScalingPolicy>,
   previous: ReadonlyMap<string, ScalingState | null>,
@@ -114,7 +111,7 @@ export async function autoscaleGroups(
 }
 
 async function apply(
-  lambda: LambdaSender,
+  lambda: EventSourceMappingsApi,
   groupId: string,
   mapping: EventSourceMappingConfiguration,
   decision: ScalingDecision,
@@ -127,15 +124,13 @@ async function apply(
   if (decision.action === 'hold') return { ...base, action: 'hold', delta: 0, reason: decision.reason };
   const pollerGroup = mapping.ProvisionedPollerConfig?.PollerGroupName;
   try {
-    await lambda.send(
-      new UpdateEventSourceMappingCommand({
-        UUID: mappingId,
-        // The whole structure is replaced: keep the poller group the mapping belongs to.
-        ProvisionedPollerConfig: { MinimumPollers: decision.to, MaximumPollers: decision.maximumPollers, ...(pollerGroup ? { PollerGroupName: pollerGroup } : {}) },
-      }),
-    );
+    await lambda.update({
+      UUID: mappingId,
+      // The whole structure is replaced: keep the poller group the mapping belongs to.
+      ProvisionedPollerConfig: { MinimumPollers: decision.to, MaximumPollers: decision.maximumPollers, ...(pollerGroup ? { PollerGroupName: pollerGroup } : {}) },
+    });
   } catch (error) {
-    if (error instanceof ResourceConflictException || (error as { name?: string }).name === 'ResourceConflictException') {
+    if (hasAwsErrorCode(error, 'ResourceConflictException')) {
       return { ...base, action: 'skipped', delta: 0, reason: `wanted ${decision.action} to ${decision.to} (${decision.reason}) but the mapping is mid-transition (ResourceConflictException); retrying next cycle` };
     }
     const reason = `UpdateEventSourceMapping ${mappingId} failed: ${describeError(error)}`;
@@ -155,11 +150,11 @@ export function consumerGroupIdOf(mapping: EventSourceMappingConfiguration): str
   return isKafka ? mapping.UUID : undefined;
 }
 
-async function listAllMappings(lambda: LambdaSender): Promise<EventSourceMappingConfiguration[]> {
+async function listAllMappings(lambda: EventSourceMappingsApi): Promise<EventSourceMappingConfiguration[]> {
   const all: EventSourceMappingConfiguration[] = [];
   let marker: string | undefined;
   do {
-    const page = await lambda.send(new ListEventSourceMappingsCommand({ MaxItems: 100, ...(marker ? { Marker: marker } : {}) }));
+    const page = await lambda.list({ MaxItems: 100, ...(marker ? { Marker: marker } : {}) });
     all.push(...(page.EventSourceMappings ?? []));
     marker = page.NextMarker;
   } while (marker);

@@ -21,7 +21,7 @@ export { KafkaRequestCounter } from './request-counter.ts';
 export { DEFAULT_MAXIMUM_POLLERS, DEFAULT_MINIMUM_POLLERS, decideScaling } from './autoscale-policy.ts';
 export type { CurrentPollers, ScalingDecision, ScalingInput, ScalingPolicy } from './autoscale-policy.ts';
 export { autoscaleGroups, consumerGroupIdOf } from './autoscaler.ts';
-export type { AutoscaleResult, LambdaSender, MappingScalingOutcome } from './autoscaler.ts';
+export type { AutoscaleResult, MappingScalingOutcome } from './autoscaler.ts';
 export { publishLagMetrics, stdoutEmfSink } from './publish.ts';
 export type { EmfSink, PublishOptions } from './publish.ts';
 export { groupSummary, partitionSummary } from './summary.ts';

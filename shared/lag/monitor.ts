@@ -1,8 +1,9 @@
+import type { EventSourceMappingsApi } from '../aws/index.ts';
 import type { KafkaAdmin } from '../kafka/index.ts';
 import { performance } from 'node:perf_hooks';
 import type { ScalingPolicy } from './autoscale-policy.ts';
 import { autoscaleGroups } from './autoscaler.ts';
-import type { AutoscaleResult, LambdaSender } from './autoscaler.ts';
+import type { AutoscaleResult } from './autoscaler.ts';
 import { collectLag } from './collect.ts';
 import type { CollectLagOptions } from './collect.ts';
 import { describeError } from './errors.ts';
@@ -29,8 +30,8 @@ export interface LagMonitorDeps {
   /** The admin client, reused across cycles (warm invocations keep its connections). */
   readonly admin: KafkaAdmin;
   readonly store: LagStateStore;
-  /** Needed only with autoscaling policies: the real SDK client, whose endpoint follows `AWS_ENDPOINT_URL_LAMBDA`. */
-  readonly lambda?: LambdaSender;
+  /** Needed only with autoscaling policies: `LambdaEventSourceMappings`, whose endpoint follows `AWS_ENDPOINT_URL_LAMBDA`. */
+  readonly lambda?: EventSourceMappingsApi;
   /** @default Date.now */
   readonly clock?: () => number;
   /** @default silent */

@@ -1,7 +1,7 @@
 // Executing a reset: pause -> wait -> plan -> write -> verify -> resume, with an audit
 // record around it. Every path that paused something restores it (finally), and the
 // result says what was written, what was not, and which mappings are still disabled.
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { EventSourceMappingsApi } from '../aws/index.ts';
 import type { Group } from '../kafka/index.ts';
 import { tpKey, type ResetAdmin } from './admin.ts';
 import type { AuditEntry, AuditTrail } from './audit.ts';
@@ -30,7 +30,7 @@ export interface CallerContext {
 export interface ResetDeps {
   readonly admin: ResetAdmin;
   /** Required when `input.pause` is true (the default) and `input.execute` is true. */
-  readonly lambda?: LambdaClient | undefined;
+  readonly lambda?: EventSourceMappingsApi | undefined;
   /** Where executions are recorded; without it they are only logged. */
   readonly audit?: AuditTrail | undefined;
   readonly log?: ResetLogger | undefined;
@@ -97,7 +97,7 @@ export function summarize(r: ResetResult): string {
  * Plans, and with `execute: true` performs, a reset. Dry runs are logged, not stored.
  *
  * @example
- * const result = await runReset(parseResetInput(event), { admin, lambda: new LambdaClient({}), audit, log: logger });
+ * const result = await runReset(parseResetInput(event), { admin, lambda: new LambdaEventSourceMappings(), audit, log: logger });
  * if (result.outcome !== 'SUCCEEDED') console.error(result.summary);
  */
 export async function runReset(input: ResetInput, deps: ResetDeps): Promise<ResetResult> {

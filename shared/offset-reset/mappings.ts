@@ -10,20 +10,15 @@
 // - `Enabled: false` moves a mapping Enabled -> Disabling -> Disabled, `Enabled: true`
 //   Disabled -> Enabling -> Enabled, each taking up to ~90 s; an update while the mapping is
 //   mid-transition fails with ResourceConflictException, so updates retry with backoff.
-import {
-  GetEventSourceMappingCommand,
-  ListEventSourceMappingsCommand,
-  UpdateEventSourceMappingCommand,
-  type EventSourceMappingConfiguration,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import { hasAwsErrorCode, type EventSourceMappingsApi } from '../aws/index.ts';
 import { CONFLICT_RETRY_INITIAL_MS, CONFLICT_RETRY_MAX_MS } from './constants.ts';
 import { MappingsError, ResetTimeoutError } from './errors.ts';
 import type { Clock, MappingRecord, ResetLogger } from './types.ts';
 
 /** What the mapping steps need. */
 export interface MappingDeps {
-  readonly lambda: LambdaClient;
+  readonly lambda: EventSourceMappingsApi;
   readonly clock: Clock;
   readonly pollIntervalMs: number;
   readonly log?: ResetLogger | undefined;
@@ -50,7 +45,7 @@ export function mappingGroupId(m: EventSourceMappingConfiguration): string | und
 }
 
 export function isResourceConflict(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'name' in error && error.name === 'ResourceConflictException';
+  return hasAwsErrorCode(error, 'ResourceConflictException');
 }
 
 function errorText(error: unknown): string {
@@ -58,13 +53,13 @@ function errorText(error: unknown): string {
 }
 
 /** Every event source mapping of the account whose consumer group is `groupId` (all pages). */
-export async function findGroupMappings(lambda: LambdaClient, groupId: string): Promise<EventSourceMappingConfiguration[]> {
+export async function findGroupMappings(lambda: EventSourceMappingsApi, groupId: string): Promise<EventSourceMappingConfiguration[]> {
   const found: EventSourceMappingConfiguration[] = [];
   let marker: string | undefined;
   do {
     let page;
     try {
-      page = await lambda.send(new ListEventSourceMappingsCommand({ Marker: marker, MaxItems: 100 }));
+      page = await lambda.list({ Marker: marker, MaxItems: 100 });
     } catch (error) {
       throw new MappingsError(`ListEventSourceMappings failed while looking for the mappings of group '${groupId}' (${errorText(error)})`, { cause: error });
     }
@@ -76,7 +71,7 @@ export async function findGroupMappings(lambda: LambdaClient, groupId: string): 
 
 async function getMapping(deps: MappingDeps, uuid: string): Promise<EventSourceMappingConfiguration> {
   try {
-    return await deps.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    return await deps.lambda.get(uuid);
   } catch (error) {
     throw new MappingsError(`GetEventSourceMapping ${uuid} failed (${errorText(error)})`, { cause: error });
   }
@@ -116,7 +111,7 @@ async function setEnabled(deps: MappingDeps, uuid: string, enabled: boolean, dea
   let delay = CONFLICT_RETRY_INITIAL_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = await deps.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled }));
+      const out = await deps.lambda.update({ UUID: uuid, Enabled: enabled });
       return out.State;
     } catch (error) {
       if (!isResourceConflict(error)) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaEventSourceMappings } from '../../../shared/aws/index.ts';
 import { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { LocalRuntime } from '../../../local/esm/index.ts';
 import { InMemoryLagStateStore, LagMonitor } from '../../../shared/lag/index.ts';
@@ -21,7 +21,7 @@ describe('lag-driven poller scaling against the local runtime', () => {
       functions: [recordingFunction('slow', { SINK_FILE: sink.path, SLOW_MS: '200' })],
       mappings: [{ uuid, functionName: 'slow', topics: [topic], consumerGroupId: group, source: { kind: 'self-managed' }, batchSize: 20, maximumBatchingWindowInSeconds: 0, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 5 } }],
     });
-    const lambda = new LambdaClient({ endpoint: runtime.endpoint });
+    const lambda = new LambdaEventSourceMappings({ endpoint: runtime.endpoint });
     const admin = new KafkaAdmin({ clientId: 'autoscaling-test', bootstrapBrokers: bootstrapServers() });
     let now = Date.now();
     const monitor = new LagMonitor(
@@ -71,7 +71,6 @@ describe('lag-driven poller scaling against the local runtime', () => {
       await runtime.mapping(uuid).settled();
       expect(pollers()).toBe(1); // never below minPollers
     } finally {
-      lambda.destroy();
       await admin.close();
       await runtime.stop();
       sink.cleanup();

@@ -1,5 +1,5 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventSourceMappingsApi } from '../../../shared/aws/index.ts';
 import { GROUP_STATUS_VALUE, LAG_METRICS_NAMESPACE, LagDimensions, LagMetrics } from '../../../shared/lag/metrics-contract.ts';
 import { admin as newAdmin, kafkaTestResources } from '../support/kafka.ts';
 import { coldCycle, commit, freshStateTable, produceEach, producer } from './support.ts';
@@ -27,20 +27,15 @@ const CONTRACT: Record<string, string[][]> = {
 };
 const UNITS: Record<string, string> = { [LagMetrics.maxTimeLagSeconds]: 'Seconds', [LagMetrics.partitionTimeLagSeconds]: 'Seconds', [LagMetrics.groupStatus]: 'None' };
 
-/** A real SDK client answering ListEventSourceMappings with one provisioned mapping for `groupId`. */
-function lambdaWithMapping(groupId: string): LambdaClient {
-  const client = new LambdaClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  client.middlewareStack.add(
-    (_next, context) => async () => {
-      const output =
-        context.commandName === 'ListEventSourceMappingsCommand'
-          ? { EventSourceMappings: [{ UUID: 'm-1', State: 'Enabled', Topics: [], SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: groupId }, ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 4 } }] }
-          : {};
-      return { output: { $metadata: {}, ...output }, response: {} } as never;
-    },
-    { step: 'initialize', name: 'fakeLambda' },
-  );
-  return client;
+/** An event-source-mappings API answering ListEventSourceMappings with one provisioned mapping for `groupId`. */
+function lambdaWithMapping(groupId: string): EventSourceMappingsApi {
+  return {
+    list: async () => ({
+      EventSourceMappings: [{ UUID: 'm-1', State: 'Enabled', Topics: [], SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: groupId }, ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 4 } }],
+    }),
+    get: async () => ({}),
+    update: async () => ({}),
+  };
 }
 
 describe('the alarm contract (EMF of a real cycle)', () => {

@@ -1,5 +1,5 @@
 import { DynamoDBClient, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaEventSourceMappings } from '../../../shared/aws/index.ts';
 import type { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { gunzipSync } from 'node:zlib';
 import { createOffsetResetHandler, offsetResetConfigFromEnv, type LambdaContext } from '../../../functions/offset-reset/app.ts';
@@ -32,7 +32,7 @@ const context = (): LambdaContext => ({ awsRequestId: freshName('req'), invokedF
 describe('offset-reset executions on a real broker and the AWS emulator', () => {
   const kafka = kafkaTestResources();
   const dynamo = new DynamoDBClient({});
-  const lambda = new LambdaClient({});
+  const lambda = new LambdaEventSourceMappings();
   const table = freshName('offset-reset-audit');
   let admin: KafkaAdmin;
   let audit: DynamoDbAuditTrail;
@@ -45,7 +45,6 @@ describe('offset-reset executions on a real broker and the AWS emulator', () => 
   afterAll(async () => {
     await admin.close();
     dynamo.destroy();
-    lambda.destroy();
   });
 
   async function topicWithGroup(): Promise<{ topic: string; group: string }> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, QueryCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaEventSourceMappings } from '../../../shared/aws/index.ts';
 import { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { LocalRuntime } from '../../../local/esm/index.ts';
 import { createOffsetResetHandler } from '../../../functions/offset-reset/app.ts';
@@ -58,7 +58,7 @@ describe('offset reset of a group consumed through the local runtime', () => {
       ],
       mappings: [{ uuid, functionName: 'counting', topics: [topic], consumerGroupId: group, source: { kind: 'self-managed' }, batchSize: 100, maximumBatchingWindowInSeconds: 0 }],
     });
-    const lambda = new LambdaClient({ endpoint: runtime.endpoint });
+    const lambda = new LambdaEventSourceMappings({ endpoint: runtime.endpoint });
     try {
       await eventually('300 records processed', () => existsSync(sink.path) && readFileSync(sink.path, 'utf8').split('\n').filter(Boolean).length === 300);
       await eventually('offsets committed', () => runtime.mapping(uuid).counters.committedEventCount === 300);
@@ -80,7 +80,7 @@ describe('offset reset of a group consumed through the local runtime', () => {
       expect(result).toMatchObject({ outcome: 'SUCCEEDED', restored: true });
       expect(result.written).toHaveLength(3);
       // Re-enabling is asynchronous, as in Lambda: Enabling, then Enabled.
-      await eventually('mapping enabled again', async () => (await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === 'Enabled');
+      await eventually('mapping enabled again', async () => (await lambda.get(uuid)).State === 'Enabled');
 
       // The 300 records come again; the watermark skips them all: nothing is processed twice.
       await eventually('replayed records skipped', () => duplicatesSkipped(metricsFile) === 300, 60_000);
@@ -114,7 +114,7 @@ describe('offset reset of a group consumed through the local runtime', () => {
       expect(failed.outcome).toBe('FAILED');
       expect(failed.restored).toBe(true);
       expect(failed.written.length + failed.notWritten.length + failed.unverified.length).toBe(3);
-      await eventually('mapping enabled after the failure', async () => (await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === 'Enabled');
+      await eventually('mapping enabled after the failure', async () => (await lambda.get(uuid)).State === 'Enabled');
 
       const audit = await dynamo.send(new QueryCommand({ TableName: tables.audit, KeyConditionExpression: 'pk = :g', ExpressionAttributeValues: { ':g': { S: group } } }));
       expect(audit.Items).toHaveLength(2);
@@ -122,7 +122,6 @@ describe('offset reset of a group consumed through the local runtime', () => {
       expect(byReason.get('replay test')).toBe('SUCCEEDED');
       expect(byReason.get('injected failure')).toBe('FAILED');
     } finally {
-      lambda.destroy();
       await runtime.stop();
       sink.cleanup();
     }

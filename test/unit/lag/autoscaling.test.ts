@@ -1,5 +1,5 @@
-import { LambdaClient, ResourceConflictException } from '@aws-sdk/client-lambda';
-import type { EventSourceMappingConfiguration, UpdateEventSourceMappingCommandInput } from '@aws-sdk/client-lambda';
+import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import { AwsServiceError, type EventSourceMappingsApi, type UpdateEventSourceMappingInput } from '../../../shared/aws/index.ts';
 import fc from 'fast-check';
 import { autoscaleGroups, consumerGroupIdOf, decideScaling } from '../../../shared/lag/index.ts';
 import type { GroupEvaluation, PartitionEvaluation, ScalingPolicy } from '../../../shared/lag/index.ts';
@@ -91,21 +91,24 @@ describe('the scaling policy', () => {
   });
 });
 
-/** A real LambdaClient whose every command is answered by `respond` (no service involved). */
-function fakeLambda(respond: (name: string, input: Record<string, unknown>) => Record<string, unknown>) {
-  const client = new LambdaClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+/** An event-source-mappings API whose every call is answered by `respond` (no service involved). */
+function fakeLambda(respond: (operation: string, input: Record<string, unknown>) => Record<string, unknown>) {
   const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
-  client.middlewareStack.add(
-    (_next, context) => async (args) => {
-      const name = context.commandName ?? '';
-      const commandInput = args.input as Record<string, unknown>;
-      calls.push({ name, input: commandInput });
-      return { output: { $metadata: {}, ...respond(name, commandInput) }, response: {} } as never;
-    },
-    { step: 'initialize', name: 'fakeLambda' },
-  );
+  const call = async (name: string, input: Record<string, unknown>): Promise<never> => {
+    calls.push({ name, input });
+    return respond(name, input) as never;
+  };
+  const client: EventSourceMappingsApi = {
+    list: (input = {}) => call('ListEventSourceMappings', { ...input }),
+    get: (uuid) => call('GetEventSourceMapping', { UUID: uuid }),
+    update: (input) => call('UpdateEventSourceMapping', { ...input }),
+  };
   return { client, calls };
 }
+
+/** What LambdaEventSourceMappings throws for a mapping mid-transition. */
+const conflict = (): AwsServiceError =>
+  new AwsServiceError('The resource is being updated', { errorCode: 'ResourceConflictException', operation: 'UpdateEventSourceMapping', status: 409, requestId: undefined, retriable: true });
 
 function partitionsOf(topic: string, lags: number[]): PartitionEvaluation[] {
   return lags.map((lag, partition) => ({
@@ -160,12 +163,12 @@ describe('the autoscaler', () => {
 
   it('finds the mapping by consumer group id and raises MinimumPollers, keeping the poller group', async () => {
     const { client, calls } = fakeLambda((name) =>
-      name === 'ListEventSourceMappingsCommand'
+      name === 'ListEventSourceMappings'
         ? { EventSourceMappings: [mapping({ UUID: 'other', AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'another' } }), mapping({})] }
         : {},
     );
     const result = await autoscaleGroups(client, [group('orders-group', [900, 900, 900])], policies, new Map(), NOW);
-    const updates = calls.filter((c) => c.name === 'UpdateEventSourceMappingCommand').map((c) => c.input as unknown as UpdateEventSourceMappingCommandInput);
+    const updates = calls.filter((c) => c.name === 'UpdateEventSourceMapping').map((c) => c.input as unknown as UpdateEventSourceMappingInput);
     expect(updates).toEqual([{ UUID: 'uuid-1', ProvisionedPollerConfig: { MinimumPollers: 3, MaximumPollers: 10, PollerGroupName: 'shared' } }]);
     expect(result.outcomes).toEqual([expect.objectContaining({ groupId: 'orders-group', mappingId: 'uuid-1', action: 'up', from: 1, to: 3, delta: 2 })]);
     expect(result.scalingStates.get('orders-group')).toEqual({ lastChangeAtMs: NOW, minimumPollers: 3 });
@@ -179,7 +182,7 @@ describe('the autoscaler', () => {
 
   it('skips a mapping that is mid-transition (ResourceConflictException) and keeps no cooldown', async () => {
     const { client } = fakeLambda((name) => {
-      if (name === 'UpdateEventSourceMappingCommand') throw new ResourceConflictException({ message: 'The resource is being updated', $metadata: {} });
+      if (name === 'UpdateEventSourceMapping') throw conflict();
       return { EventSourceMappings: [mapping({})] };
     });
     const result = await autoscaleGroups(client, [group('orders-group', [2_000, 2_000, 2_000])], policies, new Map(), NOW);
@@ -194,17 +197,17 @@ describe('the autoscaler', () => {
       EventSourceMappings: [mapping({ UUID: 'a', State: 'Disabled' }), mapping({ UUID: 'b', ProvisionedPollerConfig: undefined })],
     }));
     const result = await autoscaleGroups(client, [group('orders-group', [2_000, 2_000, 2_000])], policies, new Map(), NOW);
-    expect(calls.map((c) => c.name)).toEqual(['ListEventSourceMappingsCommand']);
+    expect(calls.map((c) => c.name)).toEqual(['ListEventSourceMappings']);
     expect(result.outcomes.map((o) => o.reason)).toEqual(['mapping is Disabled', expect.stringMatching(/on-demand mode/)]);
   });
 
   it('reads every page of mappings', async () => {
     const { client, calls } = fakeLambda((name, commandInput) => {
-      if (name !== 'ListEventSourceMappingsCommand') return {};
+      if (name !== 'ListEventSourceMappings') return {};
       return commandInput.Marker === 'p2' ? { EventSourceMappings: [mapping({})] } : { EventSourceMappings: [], NextMarker: 'p2' };
     });
     const result = await autoscaleGroups(client, [group('orders-group', [2_000, 2_000, 2_000])], policies, new Map(), NOW);
-    expect(calls.filter((c) => c.name === 'ListEventSourceMappingsCommand')).toHaveLength(2);
+    expect(calls.filter((c) => c.name === 'ListEventSourceMappings')).toHaveLength(2);
     expect(result.outcomes[0]).toMatchObject({ action: 'up' });
   });
 
@@ -212,7 +215,7 @@ describe('the autoscaler', () => {
     const { client, calls } = fakeLambda(() => ({ EventSourceMappings: [mapping({})] }));
     const previous = new Map([['orders-group', { lastChangeAtMs: NOW - 60_000, minimumPollers: 1 }]]);
     const result = await autoscaleGroups(client, [group('orders-group', [2_000, 2_000, 2_000])], policies, previous, NOW);
-    expect(calls.some((c) => c.name === 'UpdateEventSourceMappingCommand')).toBe(false);
+    expect(calls.some((c) => c.name === 'UpdateEventSourceMapping')).toBe(false);
     expect(result.outcomes[0]).toMatchObject({ action: 'hold' });
   });
 
@@ -221,7 +224,7 @@ describe('the autoscaler', () => {
     const g = group('orders-group', [10, 10]);
     const withOther: GroupEvaluation = { ...g, partitions: [...g.partitions, ...partitionsOf('audit', [50_000, 50_000, 50_000])] };
     const result = await autoscaleGroups(client, [withOther], policies, new Map(), NOW);
-    expect(calls.some((c) => c.name === 'UpdateEventSourceMappingCommand')).toBe(false);
+    expect(calls.some((c) => c.name === 'UpdateEventSourceMapping')).toBe(false);
     expect(result.outcomes[0]).toMatchObject({ action: 'hold' });
   });
 
@@ -232,7 +235,7 @@ describe('the autoscaler', () => {
       reason: 'no event source mapping has ConsumerGroupId "orders-group"',
     });
     const failing = fakeLambda((name) => {
-      if (name === 'UpdateEventSourceMappingCommand') throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+      if (name === 'UpdateEventSourceMapping') throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
       return { EventSourceMappings: [mapping({})] };
     });
     const result = await autoscaleGroups(failing.client, [group('orders-group', [2_000, 2_000, 2_000])], policies, new Map(), NOW);

@@ -1,14 +1,8 @@
-// Lambda's event-source-mapping API for the unit tests: a real LambdaClient whose
-// requests are answered in-process, with Lambda's states (Enabled -> Disabling ->
+// Lambda's event-source-mapping API for the unit tests, answered in-process, with Lambda's states (Enabled -> Disabling ->
 // Disabled, Disabled -> Enabling -> Enabled) and ResourceConflictException mid-transition.
 // A mapping's pollers are members of its group while it is enabled.
-import {
-  LambdaClient,
-  ResourceConflictException,
-  ResourceNotFoundException,
-  ServiceException,
-  type EventSourceMappingConfiguration,
-} from '@aws-sdk/client-lambda';
+import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import { AwsServiceError, type EventSourceMappingsApi } from '../../../shared/aws/index.ts';
 import type { FakeKafka } from './fakes.ts';
 
 interface FakeMapping {
@@ -17,9 +11,14 @@ interface FakeMapping {
   transitionGetsLeft: number;
 }
 
+/** What LambdaEventSourceMappings throws for an error answer. */
+function serviceError(errorCode: string, status: number, message: string, operation: string): AwsServiceError {
+  return new AwsServiceError(message, { errorCode, operation, status, requestId: undefined, retriable: status >= 500 || status === 409 });
+}
+
 /**
- * Lambda's event-source-mapping API, answered in-process through a real LambdaClient's
- * middleware stack (so the code under test sends real SDK commands).
+ * Lambda's event-source-mapping API, answered in-process behind the interface the code
+ * under test calls (`EventSourceMappingsApi`), with the errors the real client throws.
  */
 export class FakeLambda {
   readonly mappings = new Map<string, FakeMapping>();
@@ -91,54 +90,50 @@ export class FakeLambda {
   }
 
   #handle(command: string, input: Record<string, unknown>): Record<string, unknown> {
-    const meta = { $metadata: {} };
-    if (command === 'ListEventSourceMappingsCommand') {
+    if (command === 'ListEventSourceMappings') {
       this.#record('ListEventSourceMappings');
       // Two per page, so pagination is exercised.
       const all = [...this.mappings.values()].map((m) => m.config);
       const start = input.Marker ? Number(input.Marker) : 0;
       const next = start + 2 < all.length ? String(start + 2) : undefined;
-      return { ...meta, EventSourceMappings: all.slice(start, start + 2).map((c) => ({ ...c })), NextMarker: next };
+      return { EventSourceMappings: all.slice(start, start + 2).map((c) => ({ ...c })), NextMarker: next };
     }
     const uuid = String(input.UUID);
     const m = this.mappings.get(uuid);
-    if (!m) throw new ResourceNotFoundException({ message: `mapping ${uuid} not found`, $metadata: {} });
-    if (command === 'GetEventSourceMappingCommand') {
+    if (!m) throw serviceError('ResourceNotFoundException', 404, `mapping ${uuid} not found`, command);
+    if (command === 'GetEventSourceMapping') {
       this.#record(`GetEventSourceMapping ${uuid}`);
       this.#advance(m);
-      return { ...meta, ...m.config };
+      return { ...m.config };
     }
-    if (command === 'UpdateEventSourceMappingCommand') {
+    if (command === 'UpdateEventSourceMapping') {
       const enabled = input.Enabled === true;
       this.#record(`UpdateEventSourceMapping ${uuid} Enabled=${enabled}`);
       const transitioning = m.config.State !== 'Enabled' && m.config.State !== 'Disabled';
       if (this.conflictsToInject > 0 || transitioning) {
         if (this.conflictsToInject > 0) this.conflictsToInject--;
         else this.#advance(m);
-        throw new ResourceConflictException({ message: `The resource you are trying to update is in use (state ${m.config.State}).`, $metadata: {} });
+        throw serviceError('ResourceConflictException', 409, `The resource you are trying to update is in use (state ${m.config.State}).`, command);
       }
       if (enabled && this.failEnable > 0) {
         this.failEnable--;
-        throw new ServiceException({ message: 'injected failure', $metadata: {} });
+        throw serviceError('ServiceException', 500, 'injected failure', command);
       }
       if (enabled && m.config.State === 'Disabled') m.config.State = 'Enabling';
       if (!enabled && m.config.State === 'Enabled') m.config.State = 'Disabling';
       m.transitionGetsLeft = this.transitionGets;
-      return { ...meta, ...m.config };
+      return { ...m.config };
     }
     throw new Error(`FakeLambda does not implement ${command}`);
   }
 
-  /** A real LambdaClient answered by this fake. */
-  client(): LambdaClient {
-    const client = new LambdaClient({ region: 'us-east-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
-    client.middlewareStack.add(
-      (_next, context) => async (args) => {
-        const output = this.#handle(String(context.commandName), args.input as Record<string, unknown>);
-        return { output: output as never, response: {} };
-      },
-      { step: 'initialize', name: 'fakeLambdaControlPlane' },
-    );
-    return client;
+  /** The API, answered by this fake. */
+  client(): EventSourceMappingsApi {
+    const call = async (operation: string, input: Record<string, unknown>): Promise<never> => this.#handle(operation, input) as never;
+    return {
+      list: (input = {}) => call('ListEventSourceMappings', { ...input }),
+      get: (uuid) => call('GetEventSourceMapping', { UUID: uuid }),
+      update: (input) => call('UpdateEventSourceMapping', { ...input }),
+    };
   }
 }
