@@ -25,6 +25,28 @@ export function kafkaAdmin(options: Partial<KafkaAdminOptions> = {}): KafkaAdmin
 }
 
 /**
+ * Waits until every broker's metadata names a leader for each partition of a new topic.
+ * CreateTopics returns once the controller has committed the topic; brokers apply that to
+ * their metadata image asynchronously, so a Metadata request right after it can still say
+ * UNKNOWN_TOPIC_OR_PARTITION (seen on a loaded machine). Kafka's own tests wait the same way.
+ */
+async function untilLeadersKnown(client: Admin, topic: string, partitions: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const known = await client
+      .metadata({ topics: [topic], forceUpdate: true })
+      .then((m) => {
+        const layout = m.topics.get(topic);
+        return layout !== undefined && layout.partitionsCount === partitions && layout.partitions.every((p) => p.leader >= 0);
+      })
+      .catch(() => false);
+    if (known) return;
+    if (Date.now() > deadline) throw new Error(`topic ${topic}: partition leaders still unknown 15 s after it was created`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * Fresh topics and groups for one test file, deleted afterwards.
  *
  * @example
@@ -54,6 +76,7 @@ export function kafkaTestResources(options: { brokers?: () => string[] } = {}) {
       const client = admin(brokers());
       try {
         await client.createTopics({ topics: [name], partitions: spec.partitions ?? 1, replicas: spec.replicas ?? 1 });
+        await untilLeadersKnown(client, name, spec.partitions ?? 1);
       } finally {
         await client.close();
       }
