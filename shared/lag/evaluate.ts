@@ -2,9 +2,9 @@ import { partitionStatusOf, recordObservation, worseGroupStatus } from './burrow
 import { GROUP_STATUS, LAG_DEFAULTS, PARTITION_STATUS, TIME_LAG_QUALITY } from './constants.ts';
 import type { GroupStatus, PartitionStatus } from './constants.ts';
 import { exceedsFairShare, rebalancesBetween, scaledHotFactor } from './group-health.ts';
-import { partitionLag } from './partition-lag.ts';
-import { addSample, isOrderedTable, timeLagIn } from './time-lag.ts';
-import type { TimeLag } from './time-lag.ts';
+import { effectiveOffsetOf, lagOf, offsetStatusOf } from './partition-lag.ts';
+import { addSample, isOrderedTable, timeLagInto } from './time-lag.ts';
+import type { TimeLagSlot } from './time-lag.ts';
 import type {
   CollectedGroup,
   CommitObservation,
@@ -57,18 +57,19 @@ export interface CycleEvaluation {
  */
 export function evaluateCycle(collection: LagCollection, loaded: LoadedLagState, nowMs: number, options: EvaluateOptions = {}): CycleEvaluation {
   const topicStates: TopicLagState[] = [];
-  const samples = new Map<string, Map<number, SampleTable>>();
+  // Per topic, indexed by partition: an array read instead of a Map lookup per group partition.
+  const samples = new Map<string, SampleTable[]>();
   const maxPoints = options.timeLagMaxPoints ?? LAG_DEFAULTS.timeLagMaxPoints;
   for (const topic of collection.topics.values()) {
     const previous = loaded.topics.get(topic.topic)?.samples ?? new Map<number, readonly OffsetTimePoint[]>();
     const next = new Map<number, readonly OffsetTimePoint[]>();
-    const tables = new Map<number, SampleTable>();
+    const tables: SampleTable[] = [];
     for (let partition = 0; partition < topic.partitionCount; partition++) {
       const table = previous.get(partition) ?? [];
       const logEnd = topic.logEndOffsets[partition] ?? null;
       const points = logEnd === null ? table : addSample(table, { offset: logEnd, timeMs: nowMs }, maxPoints).table;
       next.set(partition, points);
-      tables.set(partition, { points, ordered: isOrdered(table, points) });
+      tables.push({ points, ordered: isOrdered(table, points) });
     }
     samples.set(topic.topic, tables);
     topicStates.push({ topic: topic.topic, lastSeenMs: nowMs, samples: next });
@@ -133,7 +134,6 @@ interface SampleTable {
   readonly ordered: boolean;
 }
 const NO_SAMPLES: SampleTable = { points: NO_POINTS, ordered: true };
-const UNKNOWN_TIME_LAG: TimeLag = { seconds: null, quality: TIME_LAG_QUALITY.unknown };
 
 /** A partition evaluation still being built: `hot` is set once its topic is complete. */
 type PartitionDraft = { -readonly [K in keyof PartitionEvaluation]: PartitionEvaluation[K] };
@@ -141,7 +141,8 @@ type PartitionDraft = { -readonly [K in keyof PartitionEvaluation]: PartitionEva
 /** Running aggregates of one topic of a group (the `TopicLagAggregate` and hot partitions). */
 interface TopicDraft {
   readonly topic: string;
-  readonly partitions: PartitionDraft[];
+  /** Its partitions (they are in the group's `partitions`, not copied: hot ones are rare, see below). */
+  partitions: number;
   /** Sum, maximum and count of the known lags; partitions with an unknown one. */
   sum: bigint;
   max: bigint | null;
@@ -159,7 +160,7 @@ interface TopicDraft {
 function evaluateGroup(
   group: CollectedGroup,
   previous: GroupLagState | undefined,
-  samples: ReadonlyMap<string, ReadonlyMap<number, SampleTable>>,
+  samples: ReadonlyMap<string, readonly SampleTable[]>,
   nowMs: number,
   options: EvaluateOptions,
 ): { evaluation: GroupEvaluation; state: GroupLagState | undefined } {
@@ -205,10 +206,12 @@ function evaluateGroup(
   let committedPartitions = 0;
   let completePartitions = 0;
   let worst: GroupStatus = GROUP_STATUS.ok;
+  // Each partition's time lag is written here and copied into its evaluation right away.
+  const time: TimeLagSlot = { seconds: null, quality: TIME_LAG_QUALITY.unknown };
 
   // Partitions come grouped by topic: per-topic lookups happen once per run of a topic.
   let topic: string | undefined;
-  let topicSamples: ReadonlyMap<number, SampleTable> | undefined;
+  let topicSamples: readonly SampleTable[] | undefined;
   let previousWindows: ReadonlyMap<number, readonly CommitObservation[]> | undefined;
   let topicWindows: Map<number, readonly CommitObservation[]> | undefined;
   let draft: TopicDraft | undefined;
@@ -220,12 +223,15 @@ function evaluateGroup(
       topicWindows = windows.get(topic);
       draft = topicDrafts.get(topic);
       if (draft === undefined) {
-        draft = { topic, partitions: [], sum: 0n, max: null, known: 0, unknown: 0, maxTimeLagSeconds: null };
+        draft = { topic, partitions: 0, sum: 0n, max: null, known: 0, unknown: 0, maxTimeLagSeconds: null };
         topicDrafts.set(topic, draft);
       }
     }
-    const { lag, effectiveOffset, offsetStatus } = partitionLag(p);
-    const table = topicSamples?.get(p.partition) ?? NO_SAMPLES;
+    // `partitionLag(p)`, without its result object.
+    const offsetStatus = offsetStatusOf(p);
+    const effectiveOffset = effectiveOffsetOf(p, offsetStatus);
+    const lag = lagOf(effectiveOffset, p.logEndOffset);
+    const table = topicSamples?.[p.partition] ?? NO_SAMPLES;
     let status: PartitionStatus = PARTITION_STATUS.ok;
     let complete = 0;
     if (p.committedOffset !== null) {
@@ -243,10 +249,11 @@ function evaluateGroup(
       committedPartitions++;
       if (complete >= 1) completePartitions++;
     }
-    const time =
-      lag === null || effectiveOffset === null || p.logEndOffset === null
-        ? UNKNOWN_TIME_LAG
-        : timeLagIn(table.points, table.ordered, effectiveOffset, p.logEndOffset, nowMs, maxExtrapolationRatio);
+    // A known lag implies both offsets are known.
+    if (lag === null || effectiveOffset === null || p.logEndOffset === null) {
+      time.seconds = null;
+      time.quality = TIME_LAG_QUALITY.unknown;
+    } else timeLagInto(time, table.points, table.ordered, effectiveOffset, p.logEndOffset, nowMs, maxExtrapolationRatio);
     const evaluation: PartitionDraft = {
       topic,
       partition: p.partition,
@@ -263,7 +270,7 @@ function evaluateGroup(
       owner: p.owner,
     };
     partitions.push(evaluation);
-    draft.partitions.push(evaluation);
+    draft.partitions++;
     worst = worseGroupStatus(worst, status);
     if (lag === null) draft.unknown++;
     else {
@@ -283,12 +290,17 @@ function evaluateGroup(
   let scaledFactor: bigint | undefined;
   for (const t of topicDrafts.values()) {
     total += t.sum;
-    topics.push({ topic: t.topic, sumLag: t.sum, maxLag: t.max, maxTimeLagSeconds: t.maxTimeLagSeconds, partitions: t.partitions.length, partitionsWithUnknownLag: t.unknown });
+    topics.push({ topic: t.topic, sumLag: t.sum, maxLag: t.max, maxTimeLagSeconds: t.maxTimeLagSeconds, partitions: t.partitions, partitionsWithUnknownLag: t.unknown });
     // Hot partitions (`hotPartitions`): only among two or more known lags of the topic.
-    if (t.known < 2) continue;
+    if (t.known < 2 || t.max === null || t.max < hotMinLag) continue;
     const others = BigInt(t.known - 1);
-    for (const p of t.partitions) {
-      if (p.lag !== null && p.lag >= hotMinLag && exceedsFairShare(p.lag, t.sum, others, (scaledFactor ??= scaledHotFactor(hotFactor)))) p.hot = true;
+    scaledFactor ??= scaledHotFactor(hotFactor);
+    // With a factor ≥ 0, `exceedsFairShare` only grows with the lag (lag × (others × 1000 +
+    // factor) > factor × total): when the topic's largest lag is not hot, none is, and its
+    // partitions need not be read again. Usual topics have no hot partition.
+    if (scaledFactor >= 0n && !exceedsFairShare(t.max, t.sum, others, scaledFactor)) continue;
+    for (const p of partitions) {
+      if (p.topic === t.topic && p.lag !== null && p.lag >= hotMinLag && exceedsFairShare(p.lag, t.sum, others, scaledFactor)) p.hot = true;
     }
   }
   const complete = committedPartitions === 0 ? 0 : completePartitions / committedPartitions;

@@ -111,7 +111,7 @@ export function membersFingerprint(members: readonly GroupMemberInfo[]): string 
     let line = `${member.memberId}=`;
     let first = true;
     for (const topic of assignment.size > 1 ? sortedKeys(assignment) : assignment.keys()) {
-      line += `${first ? '' : '|'}${topic}:${ascending(assignment.get(topic)!).join(',')}`;
+      line += `${first ? '' : '|'}${topic}:${joinPartitions(ascending(assignment.get(topic)!))}`;
       first = false;
     }
     lines.push(line);
@@ -119,15 +119,30 @@ export function membersFingerprint(members: readonly GroupMemberInfo[]): string 
   return hash('sha256', lines.sort().join('\n'), 'base64url').slice(0, 16);
 }
 
-/** The topics of an assignment in code unit order, by insertion sort (there are few; `Array#sort` costs more here). */
+/** The topics of an assignment in code unit order, by insertion sort (there are few; `Array#sort` and `splice` cost more here). */
 function sortedKeys(assignment: ReadonlyMap<string, readonly number[]>): string[] {
   const keys: string[] = [];
   for (const key of assignment.keys()) {
     let i = keys.length;
-    while (i > 0 && keys[i - 1]! > key) i--;
-    keys.splice(i, 0, key);
+    keys.push(key);
+    for (; i > 0 && keys[i - 1]! > key; i--) keys[i] = keys[i - 1]!;
+    keys[i] = key;
   }
   return keys;
+}
+
+/** Decimal strings of small partition numbers, built once: `Array#join` converts each number again every cycle. */
+const partitionTexts: string[] = [];
+
+/** `partitions.join(',')`, with the decimal strings of partitions below 4096 kept across calls. */
+function joinPartitions(partitions: readonly number[]): string {
+  let text = '';
+  for (let i = 0; i < partitions.length; i++) {
+    const partition = partitions[i]!;
+    const digits = Number.isInteger(partition) && partition >= 0 && partition < 4096 ? (partitionTexts[partition] ??= String(partition)) : String(partition);
+    text += i === 0 ? digits : `,${digits}`;
+  }
+  return text;
 }
 
 /** The partitions in ascending order; assignments usually are already, and are then not copied. */

@@ -34,17 +34,32 @@ export interface PartitionLag {
  * // { lag: 20n, effectiveOffset: 10n, offsetStatus: 'CLAMPED_TO_LOG_START' }
  */
 export function partitionLag(offsets: PartitionOffsets): PartitionLag {
-  const { committedOffset, logStartOffset, logEndOffset } = offsets;
-  if (committedOffset === null || committedOffset < 0n) {
-    return { lag: null, effectiveOffset: null, offsetStatus: OFFSET_STATUS.noCommittedOffset };
-  }
-  if (logEndOffset === null) {
-    return { lag: null, effectiveOffset: committedOffset, offsetStatus: OFFSET_STATUS.logOffsetsUnavailable };
-  }
-  const clamped = logStartOffset !== null && committedOffset < logStartOffset;
-  const effectiveOffset = clamped ? logStartOffset : committedOffset;
-  const lag = logEndOffset > effectiveOffset ? logEndOffset - effectiveOffset : 0n;
-  return { lag, effectiveOffset, offsetStatus: clamped ? OFFSET_STATUS.clampedToLogStart : OFFSET_STATUS.committed };
+  const offsetStatus = offsetStatusOf(offsets);
+  const effectiveOffset = effectiveOffsetOf(offsets, offsetStatus);
+  return { lag: lagOf(effectiveOffset, offsets.logEndOffset), effectiveOffset, offsetStatus };
+}
+
+// `partitionLag` in three parts, so that the evaluation loop (it runs per partition per
+// cycle) gets the same values without allocating a result object per partition.
+
+/** The `offsetStatus` of {@link partitionLag}. */
+export function offsetStatusOf(offsets: PartitionOffsets): OffsetStatus {
+  const { committedOffset, logStartOffset } = offsets;
+  if (committedOffset === null || committedOffset < 0n) return OFFSET_STATUS.noCommittedOffset;
+  if (offsets.logEndOffset === null) return OFFSET_STATUS.logOffsetsUnavailable;
+  return logStartOffset !== null && committedOffset < logStartOffset ? OFFSET_STATUS.clampedToLogStart : OFFSET_STATUS.committed;
+}
+
+/** The `effectiveOffset` of {@link partitionLag}, given its `offsetStatus`. */
+export function effectiveOffsetOf(offsets: PartitionOffsets, offsetStatus: OffsetStatus): bigint | null {
+  if (offsetStatus === OFFSET_STATUS.noCommittedOffset) return null;
+  return offsetStatus === OFFSET_STATUS.clampedToLogStart ? offsets.logStartOffset : offsets.committedOffset;
+}
+
+/** The `lag` of {@link partitionLag}: `null` when either offset is unknown, else clamped at 0. */
+export function lagOf(effectiveOffset: bigint | null, logEndOffset: bigint | null): bigint | null {
+  if (effectiveOffset === null || logEndOffset === null) return null;
+  return logEndOffset > effectiveOffset ? logEndOffset - effectiveOffset : 0n;
 }
 
 /** Sum and maximum of lags that may be unknown; unknown values are counted, never added. */

@@ -136,24 +136,48 @@ export function timeLagIn(
   nowMs: number,
   maxExtrapolationRatio: number,
 ): TimeLag {
-  if (committedOffset >= logEndOffset) return { seconds: 0, quality: TIME_LAG_QUALITY.caughtUp };
+  const out: TimeLagSlot = { seconds: null, quality: TIME_LAG_QUALITY.unknown };
+  timeLagInto(out, table, ordered, committedOffset, logEndOffset, nowMs, maxExtrapolationRatio);
+  return out;
+}
+
+/** Where {@link timeLagInto} writes a time lag: one per evaluation, reused for every partition. */
+export interface TimeLagSlot {
+  seconds: number | null;
+  quality: TimeLagQuality;
+}
+
+/**
+ * {@link timeLagIn} writing into `out` instead of allocating a result per partition (the
+ * evaluation loop reads the two fields right away).
+ */
+export function timeLagInto(
+  out: TimeLagSlot,
+  table: readonly OffsetTimePoint[],
+  ordered: boolean,
+  committedOffset: bigint,
+  logEndOffset: bigint,
+  nowMs: number,
+  maxExtrapolationRatio: number,
+): void {
+  if (committedOffset >= logEndOffset) return set(out, 0, TIME_LAG_QUALITY.caughtUp);
   const length = table.length;
-  if (length < 2) return { seconds: null, quality: TIME_LAG_QUALITY.unknown };
+  if (length < 2) return set(out, null, TIME_LAG_QUALITY.unknown);
   const first = table[0]!;
   const last = table[length - 1]!;
 
   if (committedOffset > last.offset) {
     // The newest sample is older than the log end we read now (it was rejected or the
     // table was not updated): the record was appended between the two.
-    return lagSince(nowMs, interpolate(last.offset, last.timeMs, logEndOffset, nowMs, committedOffset), TIME_LAG_QUALITY.interpolated);
+    return lagSince(out, nowMs, interpolate(last.offset, last.timeMs, logEndOffset, nowMs, committedOffset), TIME_LAG_QUALITY.interpolated);
   }
   if (committedOffset >= first.offset) {
     const k = ordered ? firstAtOrAbove(table, committedOffset) : firstAtOrAboveScan(table, committedOffset);
     if (k < length) {
       const point = table[k]!;
-      if (point.offset === committedOffset || k === 0) return lagSince(nowMs, point.timeMs, TIME_LAG_QUALITY.interpolated);
+      if (point.offset === committedOffset || k === 0) return lagSince(out, nowMs, point.timeMs, TIME_LAG_QUALITY.interpolated);
       const before = table[k - 1]!;
-      return lagSince(nowMs, interpolate(before.offset, before.timeMs, point.offset, point.timeMs, committedOffset), TIME_LAG_QUALITY.interpolated);
+      return lagSince(out, nowMs, interpolate(before.offset, before.timeMs, point.offset, point.timeMs, committedOffset), TIME_LAG_QUALITY.interpolated);
     }
   }
 
@@ -161,10 +185,15 @@ export function timeLagIn(
   const spanMs = last.timeMs - first.timeMs;
   const boundMs = first.timeMs - maxExtrapolationRatio * spanMs;
   const offsets = Number(last.offset - first.offset);
-  if (offsets <= 0 || spanMs <= 0) return lagSince(nowMs, boundMs, TIME_LAG_QUALITY.lowerBound);
+  if (offsets <= 0 || spanMs <= 0) return lagSince(out, nowMs, boundMs, TIME_LAG_QUALITY.lowerBound);
   const predictedMs = first.timeMs - (Number(first.offset - committedOffset) * spanMs) / offsets;
-  if (predictedMs < boundMs) return lagSince(nowMs, boundMs, TIME_LAG_QUALITY.lowerBound);
-  return lagSince(nowMs, predictedMs, TIME_LAG_QUALITY.extrapolated);
+  if (predictedMs < boundMs) return lagSince(out, nowMs, boundMs, TIME_LAG_QUALITY.lowerBound);
+  return lagSince(out, nowMs, predictedMs, TIME_LAG_QUALITY.extrapolated);
+}
+
+function set(out: TimeLagSlot, seconds: number | null, quality: TimeLagQuality): void {
+  out.seconds = seconds;
+  out.quality = quality;
 }
 
 /** Index of the first sample whose offset is ≥ `offset` (the table's length if none). */
@@ -186,8 +215,8 @@ function firstAtOrAbove(table: readonly OffsetTimePoint[], offset: bigint): numb
   return low;
 }
 
-function lagSince(nowMs: number, producedAtMs: number, quality: TimeLagQuality): TimeLag {
-  return { seconds: Math.max(0, (nowMs - producedAtMs) / 1000), quality };
+function lagSince(out: TimeLagSlot, nowMs: number, producedAtMs: number, quality: TimeLagQuality): void {
+  set(out, Math.max(0, (nowMs - producedAtMs) / 1000), quality);
 }
 
 function interpolate(beforeOffset: bigint, beforeTimeMs: number, afterOffset: bigint, afterTimeMs: number, offset: bigint): number {
