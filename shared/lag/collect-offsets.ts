@@ -5,11 +5,15 @@ import { describeError } from './errors.ts';
 import { resilientGroupBatch } from './collect-groups.ts';
 import type { PartialResults } from './collect-groups.ts';
 
-/** topic -> partition -> committed offset (only partitions with a commit). */
-export type CommittedOffsets = Map<string, Map<number, bigint>>;
+/**
+ * topic -> committed offset by partition index (a hole where the group has no commit); only
+ * topics with a commit. Arrays, not maps: assembling a cycle reads every partition of every
+ * group, by index.
+ */
+export type CommittedOffsets = ReadonlyMap<string, ReadonlyArray<bigint | undefined>>;
 
 /**
- * Committed offsets of many groups: one `listConsumerGroupOffsets` call, which the admin
+ * Committed offsets of many groups: one `listCommittedOffsets` call, which the admin
  * client turns into one FindCoordinator (batched, KIP-699) and one OffsetFetch per
  * coordinator carrying all its groups (OffsetFetch v8+, KIP-709). Offsets of `-1` mean
  * "no commit" and are left out.
@@ -20,17 +24,8 @@ export async function fetchCommittedOffsets(admin: KafkaAdmin, groupIds: readonl
     'OffsetFetch',
     groupIds,
     async (ids) => {
-      const answer = await admin.listConsumerGroupOffsets({ groups: ids });
       const out = new Map<string, CommittedOffsets>();
-      for (const group of answer) {
-        const topics: CommittedOffsets = new Map();
-        for (const topic of group.topics) {
-          const partitions = new Map<number, bigint>();
-          for (const p of topic.partitions) if (p.committedOffset >= 0n) partitions.set(p.partitionIndex, p.committedOffset);
-          if (partitions.size > 0) topics.set(topic.name, partitions);
-        }
-        out.set(group.groupId, topics);
-      }
+      for (const [groupId, topics] of await admin.listCommittedOffsets(ids)) out.set(groupId, new Map(topics.map((t) => [t.name, t.offsets])));
       return out;
     },
     concurrency,

@@ -19,33 +19,50 @@ export interface LogOffsetsResult {
 }
 
 /**
- * Log end and start offsets of every partition of `known` (topic -> partition count),
- * asked while the group requests are in flight. Never rejects: any failure (a deleted
- * topic, a partition without a leader, a broker down) resolves to `undefined` and the
- * cycle takes the ordinary path, whose per-leader fallbacks attribute errors precisely.
+ * Log end and start offsets of every partition of the `known` topics, asked while the group
+ * requests are in flight: one Metadata request (fresh partition counts and leaders, which
+ * collectLag then reads from the client's cache instead of asking after the group
+ * requests), then ListOffsets routed by it. Never rejects: any failure (a deleted topic, a
+ * partition without a leader, a broker down) resolves to `undefined` and the cycle takes
+ * the ordinary path, whose per-leader fallbacks attribute errors precisely.
  */
 export async function prefetchLogOffsets(admin: KafkaAdmin, known: ReadonlyMap<string, number> | undefined, topicsPerCall: number): Promise<PrefetchedLogOffsets | undefined> {
   if (known === undefined || known.size === 0) return undefined;
-  const ask = async (timestamp: bigint): Promise<LogOffsets> => {
-    const offsets: LogOffsets = new Map();
-    for (const batch of chunk([...known], topicsPerCall)) {
-      const answer = await admin.listOffsets({
-        topics: batch.map(([name, count]) => ({ name, partitions: Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp })) })),
-      });
-      for (const topic of answer) {
-        const row = new Array<bigint | null>(known.get(topic.name) ?? 0).fill(null);
-        for (const p of topic.partitions) if (p.offset >= 0n && p.partitionIndex < row.length) row[p.partitionIndex] = p.offset;
-        offsets.set(topic.name, row);
-      }
-    }
-    return offsets;
-  };
   try {
-    const [ends, starts] = await Promise.all([ask(LIST_OFFSETS_LATEST), ask(LIST_OFFSETS_EARLIEST)]);
-    return { partitionCounts: known, ends, starts };
+    const metadata = await admin.metadata({ topics: [...known.keys()], forceUpdate: true });
+    // This cycle's partition counts, not the last cycle's: a topic that grew is covered too.
+    const partitionCounts = new Map<string, number>();
+    for (const [topic, info] of metadata.topics) partitionCounts.set(topic, info.partitionsCount);
+    const [ends, starts] = await Promise.all([askAll(admin, partitionCounts, LIST_OFFSETS_LATEST, topicsPerCall), askAll(admin, partitionCounts, LIST_OFFSETS_EARLIEST, topicsPerCall)]);
+    return { partitionCounts, ends, starts };
   } catch {
     return undefined;
   }
+}
+
+/** Offsets at `timestamp` of every partition of `counts` (topic -> partition count), one row per topic. */
+async function askAll(admin: KafkaAdmin, counts: ReadonlyMap<string, number>, timestamp: bigint, topicsPerCall: number): Promise<LogOffsets> {
+  const offsets: LogOffsets = new Map();
+  // Topics with the same partition count ask the same partitions: one list each.
+  const partitionLists = new Map<number, Array<{ partitionIndex: number; timestamp: bigint }>>();
+  const partitionsUpTo = (count: number): Array<{ partitionIndex: number; timestamp: bigint }> => {
+    let list = partitionLists.get(count);
+    if (list === undefined) {
+      list = [];
+      for (let partitionIndex = 0; partitionIndex < count; partitionIndex++) list.push({ partitionIndex, timestamp });
+      partitionLists.set(count, list);
+    }
+    return list;
+  };
+  for (const batch of chunk([...counts], topicsPerCall)) {
+    const answer = await admin.listOffsets({ topics: batch.map(([name, count]) => ({ name, partitions: partitionsUpTo(count) })) });
+    for (const topic of answer) {
+      const row = new Array<bigint | null>(counts.get(topic.name) ?? 0).fill(null);
+      for (const p of topic.partitions) if (p.offset >= 0n && p.partitionIndex < row.length) row[p.partitionIndex] = p.offset;
+      offsets.set(topic.name, row);
+    }
+  }
+  return offsets;
 }
 
 const complete = (row: ReadonlyArray<bigint | null> | undefined, count: number): boolean => row !== undefined && row.length === count && row.every((o) => o !== null);

@@ -30,11 +30,11 @@ export interface CollectLagOptions {
   /** Batches in flight at once. @default 4 */
   readonly concurrency?: number;
   /**
-   * Partition count of each topic the previous cycle read (`LagCollection.topics`). Their
-   * log offsets are fetched alongside the group requests instead of after them, which
-   * takes one round (Metadata + ListOffsets) off the critical path of a warm cycle; new
-   * topics and topics whose partition count changed are fetched after, as on a first
-   * cycle. @default none: every topic is fetched after the group requests
+   * The topics the previous cycle read (`LagCollection.topics`, with their partition
+   * counts). Their metadata and log offsets are fetched alongside the group requests
+   * instead of after them, which takes one round (Metadata + ListOffsets) off the critical
+   * path of a warm cycle; new topics are fetched after, as on a first cycle.
+   * @default none: every topic is fetched after the group requests
    */
   readonly knownTopics?: ReadonlyMap<string, number>;
 }
@@ -49,7 +49,7 @@ export interface CollectLagOptions {
  * 4. ListOffsets latest and earliest in parallel (one request per partition leader each).
  *
  * With `knownTopics` (a warm monitor), 3 and 4 run for those topics alongside 1 and 2, and
- * step 3 then reads the metadata those requests just refreshed: the cycle's wall time is
+ * step 3 then reads the metadata the prefetch just refreshed: the cycle's wall time is
  * the longer of the two chains instead of their sum. Committed and end offsets were never
  * read at one instant (lag is clamped at 0 for that reason); this changes which is read first.
  *
@@ -100,6 +100,8 @@ export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions =
   const groupErrors = new Map<string, string[]>();
   const addGroupError = (id: string, message: string): void => void groupErrors.set(id, [...(groupErrors.get(id) ?? []), message]);
   await mapWithConcurrency(chunk(selected, options.groupsPerRequest ?? LAG_DEFAULTS.groupsPerRequest), concurrency, async (batch) => {
+    // OffsetFetch first: a broker answers one connection's requests in order, and decoding
+    // the larger answer here then overlaps with the broker working on DescribeGroups.
     const [descriptions, offsets] = await Promise.all([
       describeConsumerGroups(admin, batch, concurrency),
       fetchCommittedOffsets(
@@ -120,8 +122,8 @@ export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions =
   for (const group of described.values()) for (const m of group.members) for (const topic of m.assignment.keys()) topicNames.add(topic);
 
   const prefetched = await prefetch;
-  // After a successful prefetch, the metadata its ListOffsets calls refreshed (this cycle)
-  // is current: read it from the client's cache; anything older is asked again.
+  // After a successful prefetch, the metadata it refreshed (this cycle) is current: read it
+  // from the client's cache; anything older (a topic new this cycle) is asked again.
   const layouts = await fetchTopicLayouts(admin, [...topicNames].sort(), prefetched === undefined ? undefined : Date.now() - cycleStartedMs + 1);
   errors.push(...layouts.errors);
   const { ends, starts } = await logOffsetsOf(admin, layouts.layouts, prefetched, logOptions);
@@ -167,24 +169,14 @@ function assembleGroup(listed: ListedGroup, input: AssemblyInput): CollectedGrou
   const { description, offsets } = input;
   const members = description?.members ?? [];
   const errors = [...input.errors];
-  // topic -> partition -> owner (nested: no key string per partition, this runs for all of them).
-  const owners = new Map<string, Map<number, GroupMemberInfo>>();
-  for (const member of members) {
-    for (const [topic, partitions] of member.assignment) {
-      let byPartition = owners.get(topic);
-      if (byPartition === undefined) owners.set(topic, (byPartition = new Map()));
-      for (const p of partitions) byPartition.set(p, member);
-    }
-  }
+  const owners = ownersOf(members);
 
   // Without committed offsets nothing can be said about the partitions: an empty list, not
   // a list of "never committed" partitions, which would be false.
   const partitions: CollectedPartition[] = [];
   if (offsets !== undefined) {
-    const groupTopics = new Set<string>(offsets.keys());
-    for (const member of members) for (const topic of member.assignment.keys()) groupTopics.add(topic);
     const unavailableReasons = new Set<string>();
-    for (const topic of [...groupTopics].sort()) {
+    for (const topic of topicsOf(offsets, members)) {
       const info = input.topics.get(topic);
       if (info === undefined) {
         // A deleted topic is reported once per cycle; anything else is this group's problem.
@@ -203,10 +195,10 @@ function assembleGroup(listed: ListedGroup, input: AssemblyInput): CollectedGrou
         partitions.push({
           topic,
           partition,
-          committedOffset: committedByPartition?.get(partition) ?? null,
+          committedOffset: committedByPartition?.[partition] ?? null,
           logStartOffset: info.logStartOffsets[partition] ?? null,
           logEndOffset: info.logEndOffsets[partition] ?? null,
-          owner: ownerOf?.get(partition) ?? null,
+          owner: ownerOf?.[partition] ?? null,
         });
       }
     }
@@ -223,4 +215,38 @@ function assembleGroup(listed: ListedGroup, input: AssemblyInput): CollectedGrou
     offsetsAvailable: offsets !== undefined,
     described: description !== undefined,
   };
+}
+
+/**
+ * topic -> owner by partition index (a hole where no member has the partition). Arrays
+ * indexed by partition, not maps or `topic:partition` keys: this is read for every
+ * partition of every group.
+ */
+function ownersOf(members: readonly GroupMemberInfo[]): Map<string, GroupMemberInfo[]> {
+  const owners = new Map<string, GroupMemberInfo[]>();
+  for (const member of members) {
+    for (const [topic, partitions] of member.assignment) {
+      let byPartition = owners.get(topic);
+      if (byPartition === undefined) owners.set(topic, (byPartition = []));
+      for (const p of partitions) byPartition[p] = member;
+    }
+  }
+  return owners;
+}
+
+/** The topics a group committed on or is assigned, sorted; a set only when members can add topics. */
+function topicsOf(offsets: CommittedOffsets, members: readonly GroupMemberInfo[]): string[] {
+  const topics = [...offsets.keys()];
+  if (members.length > 0) {
+    const seen = new Set(topics);
+    for (const member of members) {
+      for (const topic of member.assignment.keys()) {
+        if (!seen.has(topic)) {
+          seen.add(topic);
+          topics.push(topic);
+        }
+      }
+    }
+  }
+  return topics.sort();
 }

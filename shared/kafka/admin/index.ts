@@ -5,6 +5,7 @@ export type {
   BrokerInfo,
   ClusterMetadata,
   CommittedPartitionOffset,
+  CommittedTopicOffsets,
   ConsumerGroupDescription,
   ConsumerGroupMember,
   Coordinator,

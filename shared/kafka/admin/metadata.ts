@@ -73,7 +73,8 @@ export class MetadataCache {
         continue;
       }
       if (topic.errorCode !== 0 && !TRANSIENT_TOPIC_ERRORS.has(topic.errorCode)) throw protocolError(topic.errorCode, `Metadata for topic '${topic.name}'`);
-      const partitions = [...topic.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
+      // Brokers answer in partition order; sorting a copy only when not is one copy less per topic and refresh.
+      const partitions = topic.partitions.every((p, i) => p.partitionIndex === i) ? topic.partitions : [...topic.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
       this.#topics.set(topic.name, {
         id: topic.topicId,
         partitionsCount: partitions.length,

@@ -1,13 +1,15 @@
 // Offset operations: committed offsets of many groups (one OffsetFetch per coordinator,
 // KIP-709), log offsets (one ListOffsets per partition leader), and the admin commits of
 // the offset reset (OffsetCommit / OffsetDelete outside any generation).
-import { listOffsetsV6, offsetCommitV8, offsetDeleteV0, offsetFetchV8, protocolError } from '../wire/index.ts';
+import { listOffsetsV6, offsetCommitV8, offsetDeleteV0, offsetFetchV8, offsetFetchV8Committed, protocolError } from '../wire/index.ts';
+import type { KafkaApi, ListOffsetsRequestPartition, OffsetFetchRequest } from '../wire/index.ts';
 import type { ClusterConnections } from './cluster.ts';
 import { KafkaPartitionErrors, KafkaRoutingError, KafkaUnknownTopicsError } from './errors.ts';
 import { COORDINATOR_ERRORS, coordinatorMoved, type Coordinators, type MovedGroup } from './groups.ts';
 import type { MetadataCache } from './metadata.ts';
 import type {
   AlterConsumerGroupOffsetsOptions,
+  CommittedTopicOffsets,
   DeleteConsumerGroupOffsetsOptions,
   ListConsumerGroupOffsetsGroup,
   ListConsumerGroupOffsetsOptions,
@@ -32,37 +34,73 @@ export async function listConsumerGroupOffsets(
       ? { groupId: g, topics: null }
       : { groupId: g.groupId, topics: g.topics === undefined ? null : g.topics.map((t) => ({ name: t.name, partitionIndexes: [...t.partitionIndexes] })) },
   );
+  const results = await offsetFetch(cluster, coordinators, requested, options.requireStable ?? false, offsetFetchV8, (g) => {
+    const topics: ListConsumerGroupOffsetsGroup['topics'] = [];
+    for (const t of g.topics) {
+      const partitions = [];
+      for (const p of t.partitions) {
+        if (p.errorCode !== 0) throw protocolError(p.errorCode, `OffsetFetch for group '${g.groupId}', partition ${t.name}-${p.partitionIndex}`);
+        partitions.push({ partitionIndex: p.partitionIndex, committedOffset: p.committedOffset, committedLeaderEpoch: p.committedLeaderEpoch, metadata: p.metadata });
+      }
+      topics.push({ name: t.name, partitions });
+    }
+    return { groupId: g.groupId, topics };
+  });
+  return requested.map((g) => results.get(g.groupId) ?? { groupId: g.groupId, topics: [] });
+}
+
+/**
+ * What {@link listConsumerGroupOffsets} reads for whole groups, in the compact form of
+ * `offsetFetchV8Committed`: per group (each id asked gets an entry), the topics it has
+ * committed on, with the committed offset by partition index.
+ */
+export async function listCommittedOffsets(cluster: ClusterConnections, coordinators: Coordinators, groupIds: readonly string[]): Promise<Map<string, CommittedTopicOffsets[]>> {
+  const requested = groupIds.map((groupId): FetchGroup => ({ groupId, topics: null }));
+  const results = await offsetFetch(cluster, coordinators, requested, false, offsetFetchV8Committed, (g) => {
+    const failed = g.partitionError;
+    if (failed !== null) throw protocolError(failed.errorCode, `OffsetFetch for group '${g.groupId}', partition ${failed.topic}-${failed.partitionIndex}`);
+    return g.topics;
+  });
+  return new Map(groupIds.map((id) => [id, results.get(id) ?? []]));
+}
+
+type OffsetFetchApi<G> = KafkaApi<OffsetFetchRequest, { groups: G[] }>;
+
+/**
+ * One OffsetFetch per coordinator for the groups it coordinates, retried for the groups
+ * whose coordinator moved. `convert` turns an answered group into the caller's result and
+ * throws for the partition errors it finds; a group-level error throws here.
+ */
+async function offsetFetch<G extends { groupId: string; errorCode: number }, R>(
+  cluster: ClusterConnections,
+  coordinators: Coordinators,
+  requested: readonly FetchGroup[],
+  requireStable: boolean,
+  api: OffsetFetchApi<G>,
+  convert: (group: G) => R,
+): Promise<Map<string, R>> {
   const byId = new Map(requested.map((g) => [g.groupId, g]));
-  const results = new Map<string, ListConsumerGroupOffsetsGroup>();
+  const results = new Map<string, R>();
   await cluster.withRetries(async (attempt) => {
     const pending = [...byId.keys()].filter((id) => !results.has(id));
     const byNode = await coordinators.byNode(pending, attempt > 0);
     const moved: MovedGroup[] = [];
     await Promise.all(
       [...byNode.values()].map(async ({ coordinator, groupIds }) => {
-        const response = await cluster.request(coordinator, offsetFetchV8, { groups: groupIds.map((id) => byId.get(id)!), requireStable: options.requireStable ?? false });
+        const response = await cluster.request(coordinator, api, { groups: groupIds.map((id) => byId.get(id)!), requireStable });
         for (const g of response.groups) {
           if (COORDINATOR_ERRORS.has(g.errorCode)) {
             moved.push({ groupId: g.groupId, errorCode: g.errorCode });
             continue;
           }
           if (g.errorCode !== 0) throw protocolError(g.errorCode, `OffsetFetch for group '${g.groupId}'`);
-          const topics: ListConsumerGroupOffsetsGroup['topics'] = [];
-          for (const t of g.topics) {
-            const partitions = [];
-            for (const p of t.partitions) {
-              if (p.errorCode !== 0) throw protocolError(p.errorCode, `OffsetFetch for group '${g.groupId}', partition ${t.name}-${p.partitionIndex}`);
-              partitions.push({ partitionIndex: p.partitionIndex, committedOffset: p.committedOffset, committedLeaderEpoch: p.committedLeaderEpoch, metadata: p.metadata });
-            }
-            topics.push({ name: t.name, partitions });
-          }
-          results.set(g.groupId, { groupId: g.groupId, topics });
+          results.set(g.groupId, convert(g));
         }
       }),
     );
     if (moved.length > 0) throw coordinatorMoved('OffsetFetch', moved, coordinators);
   });
-  return requested.map((g) => results.get(g.groupId) ?? { groupId: g.groupId, topics: [] });
+  return results;
 }
 
 /** Log offsets at a timestamp (−1 end, −2 start, or epoch ms), one ListOffsets per partition leader. */
@@ -72,19 +110,22 @@ export async function listOffsets(cluster: ClusterConnections, metadata: Metadat
     const stale = names.filter((t) => attempt > 0 || metadata.cached(t, metadataMaxAgeMs) === undefined);
     // One Metadata request per attempt: this loop is the one that retries.
     if (stale.length > 0) await metadata.refresh(stale);
-    const byLeader = new Map<number, Map<string, { partitionIndex: number; timestamp: bigint }[]>>();
+    const byLeader = new Map<number, Map<string, ListOffsetsRequestPartition[]>>();
     for (const topic of options.topics) {
       const layout = metadata.cached(topic.name, Number.POSITIVE_INFINITY);
       if (!layout) throw new KafkaUnknownTopicsError([topic.name]);
+      // The list of the previous partition's leader: consecutive partitions often share one.
+      let listLeader = -1;
+      let list: ListOffsetsRequestPartition[] = [];
       for (const p of topic.partitions) {
         const leader = layout.partitions[p.partitionIndex]?.leader;
         if (leader === undefined) throw new KafkaRoutingError(`partition ${topic.name}-${p.partitionIndex} does not exist (the topic has ${layout.partitionsCount})`, { retriable: false });
         if (leader < 0) throw new KafkaRoutingError(`partition ${topic.name}-${p.partitionIndex} has no leader`);
-        const topics = byLeader.get(leader) ?? new Map<string, { partitionIndex: number; timestamp: bigint }[]>();
-        const list = topics.get(topic.name) ?? [];
-        list.push({ partitionIndex: p.partitionIndex, timestamp: p.timestamp ?? -1n });
-        topics.set(topic.name, list);
-        byLeader.set(leader, topics);
+        if (leader !== listLeader) {
+          list = leaderList(byLeader, leader, topic.name);
+          listLeader = leader;
+        }
+        list.push(hasTimestamp(p) ? p : { partitionIndex: p.partitionIndex, timestamp: -1n });
       }
     }
     const answers = new Map<string, ListedOffsetsTopic>(names.map((name) => [name, { name, partitions: [] }]));
@@ -95,17 +136,32 @@ export async function listOffsets(cluster: ClusterConnections, metadata: Metadat
           topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
         });
         for (const t of response.topics) {
+          const answer = answers.get(t.name);
           for (const p of t.partitions) {
             if (p.errorCode === UNKNOWN_TOPIC_OR_PARTITION) throw new KafkaUnknownTopicsError([t.name]);
             if (LEADER_ERRORS.has(p.errorCode)) metadata.forget([t.name]);
             if (p.errorCode !== 0) throw protocolError(p.errorCode, `ListOffsets for ${t.name}-${p.partitionIndex} on broker ${leader}`);
-            answers.get(t.name)?.partitions.push({ partitionIndex: p.partitionIndex, offset: p.offset, timestamp: p.timestamp, leaderEpoch: p.leaderEpoch });
+            answer?.partitions.push({ partitionIndex: p.partitionIndex, offset: p.offset, timestamp: p.timestamp, leaderEpoch: p.leaderEpoch });
           }
         }
       }),
     );
     return [...answers.values()];
   });
+}
+
+/** Whether a partition of {@link ListOffsetsOptions} names its timestamp: then it goes into the request as it is, no copy. */
+function hasTimestamp(p: ListOffsetsOptions['topics'][number]['partitions'][number]): p is ListOffsetsRequestPartition {
+  return p.timestamp !== undefined;
+}
+
+/** The request list of `topic`'s partitions led by `leader`, created on first use. */
+function leaderList(byLeader: Map<number, Map<string, ListOffsetsRequestPartition[]>>, leader: number, topic: string): ListOffsetsRequestPartition[] {
+  let topics = byLeader.get(leader);
+  if (topics === undefined) byLeader.set(leader, (topics = new Map()));
+  let list = topics.get(topic);
+  if (list === undefined) topics.set(topic, (list = []));
+  return list;
 }
 
 /** Commits offsets for a group with no members (generation −1, no member id), as kafka-consumer-groups.sh --reset-offsets does. */

@@ -160,6 +160,13 @@ export interface ListConsumerGroupOffsetsGroup {
   readonly topics: Array<{ readonly name: string; readonly partitions: CommittedPartitionOffset[] }>;
 }
 
+/** One topic of {@link KafkaAdmin.listCommittedOffsets}'s answer. */
+export interface CommittedTopicOffsets {
+  readonly name: string;
+  /** Committed offset by partition index; a hole (`undefined`) where the group has no commit. */
+  readonly offsets: ReadonlyArray<bigint | undefined>;
+}
+
 export interface ListOffsetsOptions {
   /** `timestamp`: −1 log end, −2 log start, or epoch ms (first offset at or after it). */
   readonly topics: ReadonlyArray<{ readonly name: string; readonly partitions: ReadonlyArray<{ readonly partitionIndex: number; readonly timestamp?: bigint }> }>;

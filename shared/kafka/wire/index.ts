@@ -36,6 +36,9 @@ export type {
 } from './apis/consumer-group-describe.ts';
 export { consumerGroupDescribeV0 } from './apis/consumer-group-describe.ts';
 export type {
+  OffsetFetchCommittedGroup,
+  OffsetFetchCommittedResponse,
+  OffsetFetchCommittedTopic,
   OffsetFetchGroup,
   OffsetFetchPartition,
   OffsetFetchRequest,
@@ -44,7 +47,7 @@ export type {
   OffsetFetchResponse,
   OffsetFetchTopic,
 } from './apis/offset-fetch.ts';
-export { offsetFetchV8 } from './apis/offset-fetch.ts';
+export { offsetFetchV8, offsetFetchV8Committed } from './apis/offset-fetch.ts';
 export type { ListOffsetsPartition, ListOffsetsRequest, ListOffsetsRequestPartition, ListOffsetsRequestTopic, ListOffsetsResponse, ListOffsetsTopic } from './apis/list-offsets.ts';
 export { listOffsetsV6 } from './apis/list-offsets.ts';
 export type {

@@ -58,8 +58,30 @@ export class Reader {
     this.offset = offset + 8;
     // Offsets and timestamps fit in 53 bits: one BigInt from exact double arithmetic costs
     // less than readBigInt64BE's two BigInts and a shift, most of all before V8 optimizes.
+    // −1 ("none", and every timestamp of a ListOffsets for the log start or end) is the one
+    // value a response repeats: one shared BigInt for it.
+    if (high === -1 && low === 0xffffffff) return -1n;
     if (high >= -0x200000 && high < 0x200000) return BigInt(high * 0x100000000 + low);
     return (BigInt(high) << 32n) + BigInt(low);
+  }
+
+  /**
+   * INT64 holding an offset, where Kafka's negative "none" (−1) reads as `undefined`.
+   * Checks the sign before making a BigInt: answers full of "no offset" allocate nothing.
+   */
+  offsetOrUndefined(): bigint | undefined {
+    if (this.buffer.readInt32BE(this.offset) < 0) {
+      this.skip(8);
+      return undefined;
+    }
+    return this.int64();
+  }
+
+  /** Skips `bytes` bytes (a field the caller does not need). */
+  skip(bytes: number): void {
+    const end = this.offset + bytes;
+    if (end > this.buffer.length) throw truncated(bytes, this.offset, this.buffer.length);
+    this.offset = end;
   }
 
   boolean(): boolean {
@@ -144,6 +166,12 @@ export class Reader {
     return length < 0 ? null : this.#utf8(length);
   }
 
+  /** Skips a COMPACT_(NULLABLE_)STRING or COMPACT_(NULLABLE_)BYTES without decoding it. */
+  skipCompactBytes(): void {
+    const length = this.uvarint() - 1;
+    if (length > 0) this.skip(length);
+  }
+
   /** BYTES (int32 length); a null reads as an empty buffer. */
   bytes(): Buffer {
     const length = this.int32();
@@ -167,6 +195,14 @@ export class Reader {
     // checking it first keeps a bad length from allocating a huge array.
     if (count > this.remaining) throw new RangeError(`Kafka response array of ${count} elements at offset ${this.offset} is longer than the ${this.remaining} byte(s) left`);
     return count;
+  }
+
+  /**
+   * The element count of a COMPACT_ARRAY, 0 for null, checked like the other array reads;
+   * for decoders that read the elements into their own structure instead of an array.
+   */
+  compactArrayLength(): number {
+    return this.#count(Math.max(0, this.uvarint() - 1));
   }
 
   /** ARRAY (int32 count); a null reads as []. */

@@ -49,7 +49,16 @@ export class Writer {
 
   int64(value: bigint): this {
     this.#reserve(8);
-    this.#offset = this.#buffer.writeBigInt64BE(value, this.#offset);
+    const number = Number(value);
+    if (Number.isSafeInteger(number)) {
+      // Offsets and timestamps fit in 53 bits: two int32 writes from exact double
+      // arithmetic cost less than writeBigInt64BE's range checks and BigInt shifts.
+      const high = Math.floor(number / 0x100000000);
+      this.#buffer.writeInt32BE(high, this.#offset);
+      this.#offset = this.#buffer.writeUInt32BE(number - high * 0x100000000, this.#offset + 4);
+    } else {
+      this.#offset = this.#buffer.writeBigInt64BE(value, this.#offset);
+    }
     return this;
   }
 

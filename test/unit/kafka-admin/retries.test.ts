@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { KafkaPartitionErrors, KafkaRoutingError, type ConsumerGroupDescription } from '../../../shared/kafka/index.ts';
-import { KafkaNetworkError, KafkaProtocolError } from '../../../shared/kafka/wire/index.ts';
+import { KafkaNetworkError, KafkaProtocolError, Writer } from '../../../shared/kafka/wire/index.ts';
 import {
   API,
   ScriptedCluster,
@@ -73,6 +73,50 @@ describe('KafkaAdmin retries against scripted brokers', () => {
       expect(lookups).toEqual([['b', 'a'], ['b']]);
       expect(cluster.received(1, API.OffsetFetch).map(offsetFetchGroups)).toEqual([['b', 'a']]);
       expect(cluster.received(2, API.OffsetFetch).map(offsetFetchGroups)).toEqual([['b']]);
+    });
+
+    it('reads committed offsets compactly with the same routing: moved groups asked again, every asked group answered', async () => {
+      cluster.script((request, node) => {
+        if (request.apiKey === API.FindCoordinator) return coordinators(request, (key, lookup) => (key === 'b' && lookup > 1 ? 2 : 1));
+        if (request.apiKey === API.OffsetFetch) {
+          return offsetFetchBody(
+            offsetFetchGroups(request)
+              .filter((g) => g !== 'absent')
+              .map((g) => (node === 1 && g === 'b' ? { groupId: g, errorCode: NOT_COORDINATOR } : { groupId: g, topics: [{ name: 'orders', offsets: [[1, g === 'a' ? 1n : 2n], [0, -1n]] as const }] })),
+          );
+        }
+        return undefined;
+      });
+      const answer = await cluster.admin().listCommittedOffsets(['b', 'a', 'absent']);
+      expect([...answer.keys()]).toEqual(['b', 'a', 'absent']);
+      expect(answer.get('a')!.map((t) => [t.name, [...t.offsets]])).toEqual([['orders', [undefined, 1n]]]);
+      expect(answer.get('b')!.map((t) => [t.name, [...t.offsets]])).toEqual([['orders', [undefined, 2n]]]);
+      expect(answer.get('absent')).toEqual([]);
+      // A group the coordinator did not answer for is asked again too, as by listConsumerGroupOffsets.
+      expect(lookups).toEqual([['b', 'a', 'absent'], ['b', 'absent']]);
+      expect(cluster.received(2, API.OffsetFetch).map(offsetFetchGroups)).toEqual([['b']]);
+    });
+
+    it('rejects compact committed offsets with the error of the first partition the coordinator refused', async () => {
+      cluster.script((request) => {
+        if (request.apiKey === API.FindCoordinator) return coordinators(request, () => 1);
+        if (request.apiKey === API.OffsetFetch) {
+          const w = new Writer().int32(0);
+          w.compactArray(['orders-service'], (w, groupId) => {
+            w.compactString(groupId).compactArray(['orders'], (w, topic) => {
+              w.compactString(topic).compactArray([0, 1], (w, p) => w.int32(p).int64(5n).int32(-1).compactNullableString('').int16(p === 1 ? 29 : 0).taggedFields());
+              w.taggedFields();
+            });
+            w.int16(0).taggedFields();
+          });
+          return Buffer.from(w.taggedFields().finish());
+        }
+        return undefined;
+      });
+      const error = await rejection(cluster.admin({ retries: 0 }).listCommittedOffsets(['orders-service']));
+      expect(error).toBeInstanceOf(KafkaProtocolError);
+      expect((error as KafkaProtocolError).errorName).toBe('TOPIC_AUTHORIZATION_FAILED');
+      expect((error as KafkaProtocolError).message).toContain("OffsetFetch for group 'orders-service', partition orders-1");
     });
 
     it('describes a classic group on its new coordinator', async () => {

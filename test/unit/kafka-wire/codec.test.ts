@@ -76,6 +76,52 @@ describe('Writer and Reader', () => {
     expect(edges.map(() => r.int64())).toEqual(edges);
   });
 
+  it('writes int64 values byte for byte as Buffer.writeBigInt64BE does, on both sides of the 53-bit fast path', () => {
+    const expected = (value: bigint): number[] => {
+      const buffer = Buffer.alloc(8);
+      buffer.writeBigInt64BE(value);
+      return [...buffer];
+    };
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.bigInt({ min: -(2n ** 54n), max: 2n ** 54n })), (value) => {
+        expect(bytes((w) => w.int64(value))).toEqual(expected(value));
+      }),
+      { numRuns: 2_000 },
+    );
+    for (const value of [0n, -1n, -2n, 2n ** 32n - 1n, 2n ** 32n, -(2n ** 32n), 2n ** 53n - 1n, -(2n ** 53n) + 1n, 2n ** 53n, -(2n ** 53n)]) {
+      expect(bytes((w) => w.int64(value))).toEqual(expected(value));
+    }
+    expect(() => new Writer().int64(2n ** 63n)).toThrow(/out of range/);
+  });
+
+  it('reads an offset as a BigInt, and a negative one (Kafka\'s -1: none) as undefined', () => {
+    const values = [0n, 7n, 2n ** 53n + 1n, -1n, -(2n ** 63n)];
+    const w = new Writer();
+    for (const value of values) w.int64(value);
+    const r = new Reader(w.int8(9).finish());
+    expect(values.map(() => r.offsetOrUndefined())).toEqual([0n, 7n, 2n ** 53n + 1n, undefined, undefined]);
+    expect(r.int8()).toBe(9);
+    expect(() => new Reader(Buffer.alloc(7)).offsetOrUndefined()).toThrow(/out of range/);
+    expect(() => new Reader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0])).offsetOrUndefined()).toThrow(/truncated/);
+  });
+
+  it('skips fixed-width fields and compact strings or bytes, null included, and throws past the end', () => {
+    const r = new Reader(new Writer().int32(1).compactString('metadata').compactNullableString(null).compactBytes(Buffer.alloc(0)).int16(5).finish());
+    r.skip(4);
+    r.skipCompactBytes();
+    r.skipCompactBytes();
+    r.skipCompactBytes();
+    expect(r.int16()).toBe(5);
+    expect(() => new Reader(Buffer.alloc(3)).skip(4)).toThrow(/truncated/);
+    expect(() => new Reader(new Writer().uvarint(11).int8(65).finish()).skipCompactBytes()).toThrow(/truncated/);
+  });
+
+  it('reads a compact array length as its element count, 0 for null, and rejects one longer than the frame', () => {
+    expect(new Reader(new Writer().compactArray([1, 2, 3], (w, n) => w.int8(n)).finish()).compactArrayLength()).toBe(3);
+    expect(new Reader(new Writer().compactArray(null, (w, n: number) => w.int8(n)).finish()).compactArrayLength()).toBe(0);
+    expect(() => new Reader(new Writer().uvarint(1_000_001).finish()).compactArrayLength()).toThrow(/longer than/);
+  });
+
   it('writes a null uuid as 16 zero bytes, read back as Kafka prints the zero uuid', () => {
     const buffer = new Writer().uuid(null).finish();
     expect([...buffer]).toEqual(new Array(16).fill(0));

@@ -43,6 +43,28 @@ export interface OffsetFetchResponse {
   groups: OffsetFetchGroup[];
 }
 
+/** One topic of an {@link offsetFetchV8Committed} answer. */
+export interface OffsetFetchCommittedTopic {
+  name: string;
+  /** Committed offset by partition index; a hole (`undefined`) where the group has no commit. */
+  offsets: Array<bigint | undefined>;
+}
+
+/** One group of an {@link offsetFetchV8Committed} answer. */
+export interface OffsetFetchCommittedGroup {
+  groupId: string;
+  errorCode: number;
+  /** The topics where the group has at least one committed offset. */
+  topics: OffsetFetchCommittedTopic[];
+  /** The first partition answered with an error code (its offset is left out), or null. */
+  partitionError: { topic: string; partitionIndex: number; errorCode: number } | null;
+}
+
+export interface OffsetFetchCommittedResponse {
+  throttleTimeMs: number;
+  groups: OffsetFetchCommittedGroup[];
+}
+
 function writeTopic(w: Writer, topic: OffsetFetchRequestTopic): void {
   w.compactString(topic.name).compactInt32Array(topic.partitionIndexes).taggedFields();
 }
@@ -76,6 +98,40 @@ function readGroup(r: Reader): OffsetFetchGroup {
 }
 
 /**
+ * Reads a group straight into {@link OffsetFetchCommittedGroup}: no object per partition,
+ * no BigInt for a partition without a commit, no string for the commit metadata. This runs
+ * for every partition of every monitored group each cycle.
+ */
+function readCommittedGroup(r: Reader): OffsetFetchCommittedGroup {
+  const groupId = r.compactString();
+  const topics: OffsetFetchCommittedTopic[] = [];
+  let partitionError: OffsetFetchCommittedGroup['partitionError'] = null;
+  for (let t = r.compactArrayLength(); t > 0; t--) {
+    const name = r.compactString();
+    const offsets: Array<bigint | undefined> = [];
+    let committed = 0;
+    for (let p = r.compactArrayLength(); p > 0; p--) {
+      const partitionIndex = r.int32();
+      const offset = r.offsetOrUndefined();
+      r.skip(4); // committed_leader_epoch
+      r.skipCompactBytes(); // metadata
+      const errorCode = r.int16();
+      r.skipTaggedFields();
+      if (errorCode !== 0) partitionError ??= { topic: name, partitionIndex, errorCode };
+      else if (offset !== undefined && partitionIndex >= 0) {
+        offsets[partitionIndex] = offset;
+        committed++;
+      }
+    }
+    r.skipTaggedFields();
+    if (committed > 0) topics.push({ name, offsets });
+  }
+  const errorCode = r.int16();
+  r.skipTaggedFields();
+  return { groupId, errorCode, topics, partitionError };
+}
+
+/**
  * OffsetFetch v8 (key 9, Kafka 3.0+): committed offsets of many groups in one request (KIP-709).
  *
  * @example
@@ -94,5 +150,26 @@ export const offsetFetchV8: KafkaApi<OffsetFetchRequest, OffsetFetchResponse> = 
     const response = { throttleTimeMs: r.int32(), groups: r.compactArray(readGroup) };
     r.skipTaggedFields();
     return response;
+  },
+};
+
+/**
+ * OffsetFetch v8 with a compact answer: per group, the committed offsets by partition index
+ * (partitions without a commit, leader epochs and commit metadata left out), for callers
+ * that read every partition of many groups (the lag monitor). The request is
+ * {@link offsetFetchV8}'s.
+ *
+ * @example
+ * const { groups } = await connection.request(offsetFetchV8Committed, { groups: [{ groupId: 'orders-service', topics: null }], requireStable: false });
+ * groups[0].topics[0].offsets[3]; // partition 3's committed offset, or undefined
+ */
+export const offsetFetchV8Committed: KafkaApi<OffsetFetchRequest, OffsetFetchCommittedResponse> = {
+  ...offsetFetchV8,
+  decode(r: Reader): OffsetFetchCommittedResponse {
+    const throttleTimeMs = r.int32();
+    const groups: OffsetFetchCommittedGroup[] = [];
+    for (let g = r.compactArrayLength(); g > 0; g--) groups.push(readCommittedGroup(r));
+    r.skipTaggedFields();
+    return { throttleTimeMs, groups };
   },
 };
