@@ -1,40 +1,42 @@
 import type { KafkaAdmin } from '../kafka/index.ts';
 import { chunk } from './batching.ts';
 import { LIST_OFFSETS_EARLIEST, LIST_OFFSETS_LATEST } from './constants.ts';
-import { fetchLogOffsets } from './collect-offsets.ts';
 import type { LogOffsets, TopicLayout } from './collect-offsets.ts';
+import type { CollectedTopic } from './types.ts';
 
 /** Log offsets read early, for the topics the previous cycle knew. */
 export interface PrefetchedLogOffsets {
-  /** The partition count each topic was asked with. */
+  /** The partition count each topic was asked with (the previous cycle's). */
   readonly partitionCounts: ReadonlyMap<string, number>;
+  /** This cycle's partition counts and leaders, from the Metadata request sent alongside. */
+  readonly layouts: ReadonlyMap<string, TopicLayout>;
   readonly ends: LogOffsets;
   readonly starts: LogOffsets;
 }
 
-/** What {@link fetchLogOffsets} returns, for log end and log start. */
-export interface LogOffsetsResult {
-  readonly ends: { offsets: LogOffsets; unavailable: Map<string, string> };
-  readonly starts: { offsets: LogOffsets; unavailable: Map<string, string> };
-}
-
 /**
- * Log end and start offsets of every partition of the `known` topics, asked while the group
- * requests are in flight: one Metadata request (fresh partition counts and leaders, which
- * collectLag then reads from the client's cache instead of asking after the group
- * requests), then ListOffsets routed by it. Never rejects: any failure (a deleted topic, a
- * partition without a leader, a broker down) resolves to `undefined` and the cycle takes
- * the ordinary path, whose per-leader fallbacks attribute errors precisely.
+ * Log end and start offsets of every partition of the `known` topics, asked at the start
+ * of a cycle, before the group requests: ListOffsets routed by the leaders the previous
+ * cycle's Metadata named (a leader that moved answers NOT_LEADER_OR_FOLLOWER and the
+ * client retries with fresh metadata), and one Metadata request alongside, whose answer
+ * says which of the offsets still describe the topics (see {@link prefetchedTopic}).
+ * A broker answers one connection's requests in order, so offsets asked first are in
+ * before the committed offsets: groups can be evaluated as their committed offsets arrive.
+ * Never rejects: any failure (a deleted topic, a partition without a leader, a broker
+ * down) resolves to `undefined` and the cycle takes the ordinary path, whose per-leader
+ * fallbacks attribute errors precisely.
  */
 export async function prefetchLogOffsets(admin: KafkaAdmin, known: ReadonlyMap<string, number> | undefined, topicsPerCall: number): Promise<PrefetchedLogOffsets | undefined> {
   if (known === undefined || known.size === 0) return undefined;
   try {
-    const metadata = await admin.metadata({ topics: [...known.keys()], forceUpdate: true });
-    // This cycle's partition counts, not the last cycle's: a topic that grew is covered too.
-    const partitionCounts = new Map<string, number>();
-    for (const [topic, info] of metadata.topics) partitionCounts.set(topic, info.partitionsCount);
-    const [ends, starts] = await Promise.all([askAll(admin, partitionCounts, LIST_OFFSETS_LATEST, topicsPerCall), askAll(admin, partitionCounts, LIST_OFFSETS_EARLIEST, topicsPerCall)]);
-    return { partitionCounts, ends, starts };
+    const [metadata, ends, starts] = await Promise.all([
+      admin.metadata({ topics: [...known.keys()], forceUpdate: true }),
+      askAll(admin, known, LIST_OFFSETS_LATEST, topicsPerCall),
+      askAll(admin, known, LIST_OFFSETS_EARLIEST, topicsPerCall),
+    ]);
+    const layouts = new Map<string, TopicLayout>();
+    for (const [topic, info] of metadata.topics) layouts.set(topic, { partitionCount: info.partitionsCount, leaders: info.partitions.map((p) => p.leader) });
+    return { partitionCounts: known, layouts, ends, starts };
   } catch {
     return undefined;
   }
@@ -55,7 +57,9 @@ async function askAll(admin: KafkaAdmin, counts: ReadonlyMap<string, number>, ti
     return list;
   };
   for (const batch of chunk([...counts], topicsPerCall)) {
-    const answer = await admin.listOffsets({ topics: batch.map(([name, count]) => ({ name, partitions: partitionsUpTo(count) })) });
+    // Routed by the leaders cached whenever (the previous cycle's Metadata): the forced
+    // Metadata request sent alongside is the freshness check, not a request before this one.
+    const answer = await admin.listOffsets({ topics: batch.map(([name, count]) => ({ name, partitions: partitionsUpTo(count) })), metadataMaxAgeMs: Number.POSITIVE_INFINITY });
     for (const topic of answer) {
       const row = new Array<bigint | null>(counts.get(topic.name) ?? 0).fill(null);
       for (const p of topic.partitions) if (p.offset >= 0n && p.partitionIndex < row.length) row[p.partitionIndex] = p.offset;
@@ -68,35 +72,16 @@ async function askAll(admin: KafkaAdmin, counts: ReadonlyMap<string, number>, ti
 const complete = (row: ReadonlyArray<bigint | null> | undefined, count: number): boolean => row !== undefined && row.length === count && row.every((o) => o !== null);
 
 /**
- * Log offsets of every topic in `layouts`: the prefetched ones where they cover the topic
- * as the fresh metadata describes it (same partition count, every partition answered, a
- * leader for each), the rest asked now.
+ * `topic` as the prefetch read it, when its offsets describe the topic as this cycle's
+ * metadata does: the same partition count as asked, a leader for every partition, every
+ * partition answered. Otherwise `undefined`: the topic is asked again after the group
+ * requests, as on a first cycle.
  */
-export async function logOffsetsOf(
-  admin: KafkaAdmin,
-  layouts: ReadonlyMap<string, TopicLayout>,
-  prefetched: PrefetchedLogOffsets | undefined,
-  options: { topicsPerCall: number; concurrency: number },
-): Promise<LogOffsetsResult> {
-  const reused = new Set<string>();
-  const remaining = new Map<string, TopicLayout>();
-  for (const [topic, layout] of layouts) {
-    const usable =
-      prefetched !== undefined &&
-      prefetched.partitionCounts.get(topic) === layout.partitionCount &&
-      layout.leaders.every((leader) => leader >= 0) &&
-      complete(prefetched.ends.get(topic), layout.partitionCount) &&
-      complete(prefetched.starts.get(topic), layout.partitionCount);
-    if (usable) reused.add(topic);
-    else remaining.set(topic, layout);
-  }
-  const [ends, starts] = await Promise.all([
-    fetchLogOffsets(admin, remaining, LIST_OFFSETS_LATEST, options),
-    fetchLogOffsets(admin, remaining, LIST_OFFSETS_EARLIEST, options),
-  ]);
-  for (const topic of reused) {
-    ends.offsets.set(topic, prefetched!.ends.get(topic)!);
-    starts.offsets.set(topic, prefetched!.starts.get(topic)!);
-  }
-  return { ends, starts };
+export function prefetchedTopic(prefetched: PrefetchedLogOffsets, topic: string): CollectedTopic | undefined {
+  const layout = prefetched.layouts.get(topic);
+  if (layout === undefined || prefetched.partitionCounts.get(topic) !== layout.partitionCount || !layout.leaders.every((leader) => leader >= 0)) return undefined;
+  const logEndOffsets = prefetched.ends.get(topic);
+  const logStartOffsets = prefetched.starts.get(topic);
+  if (!complete(logEndOffsets, layout.partitionCount) || !complete(logStartOffsets, layout.partitionCount)) return undefined;
+  return { topic, partitionCount: layout.partitionCount, logStartOffsets: logStartOffsets!, logEndOffsets: logEndOffsets! };
 }

@@ -1,10 +1,11 @@
 import type { KafkaAdmin } from '../kafka/index.ts';
 import { chunk, mapWithConcurrency } from './batching.ts';
-import { LAG_DEFAULTS } from './constants.ts';
+import { LAG_DEFAULTS, LIST_OFFSETS_EARLIEST, LIST_OFFSETS_LATEST } from './constants.ts';
 import { describeConsumerGroups, listConsumerGroups, listConsumerGroupsPerBroker } from './collect-groups.ts';
 import type { DescribedGroup, ListedGroup } from './collect-groups.ts';
-import { fetchCommittedOffsets, fetchTopicLayouts } from './collect-offsets.ts';
-import { logOffsetsOf, prefetchLogOffsets } from './collect-prefetch.ts';
+import { fetchCommittedOffsets, fetchLogOffsets, fetchTopicLayouts } from './collect-offsets.ts';
+import { prefetchLogOffsets, prefetchedTopic } from './collect-prefetch.ts';
+import type { PrefetchedLogOffsets } from './collect-prefetch.ts';
 import type { CommittedOffsets } from './collect-offsets.ts';
 import { describeError } from './errors.ts';
 import { groupFilter, isLiteralPattern } from './group-filter.ts';
@@ -37,7 +38,26 @@ export interface CollectLagOptions {
    * @default none: every topic is fetched after the group requests
    */
   readonly knownTopics?: ReadonlyMap<string, number>;
+  /**
+   * Called with each group as soon as its data is complete, while the brokers may still be
+   * answering for other groups, so that the caller can evaluate it meanwhile. `topics`
+   * holds every topic of its partitions. Each group of the result is passed exactly once,
+   * in no particular order, before `collectLag` resolves; the group and the topics are the
+   * very objects of the result. With it, committed offsets are asked in a few pieces per
+   * batch of groups (see {@link OFFSET_FETCH_PIECES}) so that some arrive early.
+   * @default none
+   */
+  readonly onGroup?: (group: CollectedGroup, topics: ReadonlyMap<string, CollectedTopic>) => void;
 }
+
+/**
+ * With `onGroup`, a batch's committed offsets are asked in up to this many OffsetFetch
+ * requests, none smaller than {@link MIN_GROUPS_PER_PIECE} groups. A broker answers one
+ * connection's requests in order: while it works on the next piece, the caller evaluates
+ * the groups of the last one. A few pieces hide most of the evaluation; more only add requests.
+ */
+export const OFFSET_FETCH_PIECES = 4;
+export const MIN_GROUPS_PER_PIECE = 25;
 
 /**
  * One batched round of admin requests for every selected group:
@@ -67,12 +87,16 @@ export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions =
   const errors: string[] = [];
   const logOptions = { topicsPerCall: options.topicsPerListOffsets ?? LAG_DEFAULTS.topicsPerListOffsets, concurrency };
   const cycleStartedMs = Date.now();
+  // ListGroups first on the wire: the group requests wait for its answer, and a broker
+  // answers one connection's requests in order.
+  const listing = listConsumerGroups(admin, options.states);
+  listing.catch(() => undefined); // awaited below
   const prefetch = prefetchLogOffsets(admin, options.knownTopics, logOptions.topicsPerCall);
 
   let listed: ListedGroup[];
   let listingComplete = true;
   try {
-    listed = await listConsumerGroups(admin, options.states);
+    listed = await listing;
   } catch (error) {
     // Partial listing: what the brokers that answer know, the groups known from the
     // previous cycle, and the groups the include patterns name literally (how the CDK app
@@ -94,26 +118,36 @@ export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions =
   const listedIds = new Set(listed.map((g) => g.groupId));
   const vanishedGroups = listingComplete ? (options.knownGroups ?? []).filter((g) => !listedIds.has(g.groupId) && select(g.groupId)).map((g) => g.groupId) : [];
 
-  // Describe and fetch committed offsets, batch by batch.
+  // Describe and fetch committed offsets, batch by batch; with `onGroup`, groups are
+  // assembled as soon as their piece is in and their topics were prefetched.
   const described = new Map<string, DescribedGroup>();
   const committed = new Map<string, CommittedOffsets>();
   const groupErrors = new Map<string, string[]>();
   const addGroupError = (id: string, message: string): void => void groupErrors.set(id, [...(groupErrors.get(id) ?? []), message]);
+  const early = options.onGroup === undefined ? undefined : new EarlyAssembly(options.onGroup, prefetch);
   await mapWithConcurrency(chunk(selected, options.groupsPerRequest ?? LAG_DEFAULTS.groupsPerRequest), concurrency, async (batch) => {
-    // OffsetFetch first: a broker answers one connection's requests in order, and decoding
-    // the larger answer here then overlaps with the broker working on DescribeGroups.
-    const [descriptions, offsets] = await Promise.all([
-      describeConsumerGroups(admin, batch, concurrency),
-      fetchCommittedOffsets(
-        admin,
-        batch.map((g) => g.groupId),
-        concurrency,
-      ),
-    ]);
-    for (const [id, value] of descriptions.results) described.set(id, value);
-    for (const [id, value] of offsets.results) committed.set(id, value);
-    for (const [id, message] of descriptions.errors) addGroupError(id, message);
-    for (const [id, message] of offsets.errors) addGroupError(id, message);
+    const describing = describeConsumerGroups(admin, batch, concurrency).then((descriptions) => {
+      for (const [id, value] of descriptions.results) described.set(id, value);
+      for (const [id, message] of descriptions.errors) addGroupError(id, message);
+    });
+    // Awaited by every piece below; this only keeps a failure from counting as unhandled
+    // while the pieces are still waiting for their committed offsets.
+    describing.catch(() => undefined);
+    const pieces = early === undefined ? [batch] : chunk(batch, Math.max(MIN_GROUPS_PER_PIECE, Math.ceil(batch.length / OFFSET_FETCH_PIECES)));
+    await Promise.all(
+      pieces.map(async (piece) => {
+        const offsets = await fetchCommittedOffsets(
+          admin,
+          piece.map((g) => g.groupId),
+          concurrency,
+        );
+        // After the description's errors, so a group's errors read in the same order however the answers raced.
+        await describing;
+        for (const [id, value] of offsets.results) committed.set(id, value);
+        for (const [id, message] of offsets.errors) addGroupError(id, message);
+        await early?.offer(piece, (g) => ({ description: described.get(g.groupId), offsets: committed.get(g.groupId), errors: groupErrors.get(g.groupId) ?? [] }));
+      }),
+    );
   });
 
   // Topics involved: committed by, or assigned to, some selected group.
@@ -121,40 +155,118 @@ export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions =
   for (const offsets of committed.values()) for (const topic of offsets.keys()) topicNames.add(topic);
   for (const group of described.values()) for (const m of group.members) for (const topic of m.assignment.keys()) topicNames.add(topic);
 
+  // The prefetched topics as they are, the rest asked now (all of them on a first cycle).
   const prefetched = await prefetch;
+  const fromPrefetch = new Map<string, CollectedTopic>();
+  const remaining: string[] = [];
+  for (const topic of [...topicNames].sort()) {
+    const collected = early?.topic(topic) ?? (prefetched === undefined ? undefined : prefetchedTopic(prefetched, topic));
+    if (collected === undefined) remaining.push(topic);
+    else fromPrefetch.set(topic, collected);
+  }
   // After a successful prefetch, the metadata it refreshed (this cycle) is current: read it
   // from the client's cache; anything older (a topic new this cycle) is asked again.
-  const layouts = await fetchTopicLayouts(admin, [...topicNames].sort(), prefetched === undefined ? undefined : Date.now() - cycleStartedMs + 1);
+  const layouts = remaining.length === 0 ? { layouts: new Map(), missing: [], errors: [] } : await fetchTopicLayouts(admin, remaining, prefetched === undefined ? undefined : Date.now() - cycleStartedMs + 1);
   errors.push(...layouts.errors);
-  const { ends, starts } = await logOffsetsOf(admin, layouts.layouts, prefetched, logOptions);
+  const [ends, starts] = await Promise.all([
+    fetchLogOffsets(admin, layouts.layouts, LIST_OFFSETS_LATEST, logOptions),
+    fetchLogOffsets(admin, layouts.layouts, LIST_OFFSETS_EARLIEST, logOptions),
+  ]);
 
+  // In name order, as the topics were asked before prefetching existed.
   const topics = new Map<string, CollectedTopic>();
-  for (const [topic, layout] of layouts.layouts) {
-    topics.set(topic, {
-      topic,
-      partitionCount: layout.partitionCount,
-      logStartOffsets: starts.offsets.get(topic) ?? [],
-      logEndOffsets: ends.offsets.get(topic) ?? [],
-    });
+  for (const topic of [...topicNames].sort()) {
+    const collected = fromPrefetch.get(topic);
+    const layout = layouts.layouts.get(topic);
+    if (collected !== undefined) topics.set(topic, collected);
+    else if (layout !== undefined) {
+      topics.set(topic, { topic, partitionCount: layout.partitionCount, logStartOffsets: starts.offsets.get(topic) ?? [], logEndOffsets: ends.offsets.get(topic) ?? [] });
+    }
   }
 
   const missingTopics = new Set(layouts.missing);
   const unavailable = new Map([...starts.unavailable, ...ends.unavailable]);
-  const groups = selected.map((listedGroup) =>
-    assembleGroup(listedGroup, {
+  const groups = selected.map((listedGroup) => {
+    const done = early?.group(listedGroup.groupId);
+    if (done !== undefined) return done;
+    const group = assembleGroup(listedGroup, {
       description: described.get(listedGroup.groupId),
       offsets: committed.get(listedGroup.groupId),
       errors: groupErrors.get(listedGroup.groupId) ?? [],
       topics,
       missingTopics,
       unavailable,
-    }),
-  );
+    });
+    options.onGroup?.(group, topics);
+    return group;
+  });
   if (layouts.missing.length > 0) {
     errors.push(`ignored commits on topics that no longer exist: ${layouts.missing.join(', ')}`);
   }
   return { groups, topics, vanishedGroups, errors, listingComplete };
 }
+
+/**
+ * Groups assembled before the whole round is in (`CollectLagOptions.onGroup`): a group is
+ * when its description and committed offsets are in and every topic it reads was
+ * prefetched and still matches the metadata (`prefetchedTopic`). Such a group is exactly
+ * what the late assembly would build: its topics need no request after the group
+ * requests, so none of their partitions can be missing or unavailable.
+ */
+class EarlyAssembly {
+  readonly #onGroup: NonNullable<CollectLagOptions['onGroup']>;
+  readonly #prefetch: Promise<PrefetchedLogOffsets | undefined>;
+  /** Prefetched topics looked at: the topic, or `null` when it must be asked again. */
+  readonly #topics = new Map<string, CollectedTopic | null>();
+  /** The non-null entries of `#topics`: what early groups are assembled with and handed out with. */
+  readonly #ready = new Map<string, CollectedTopic>();
+  readonly #groups = new Map<string, CollectedGroup>();
+
+  constructor(onGroup: NonNullable<CollectLagOptions['onGroup']>, prefetch: Promise<PrefetchedLogOffsets | undefined>) {
+    this.#onGroup = onGroup;
+    this.#prefetch = prefetch;
+  }
+
+  /** Assembles and hands out the groups of `piece` whose topics were all prefetched. */
+  async offer(piece: readonly ListedGroup[], inputOf: (g: ListedGroup) => Pick<AssemblyInput, 'description' | 'offsets' | 'errors'>): Promise<void> {
+    const prefetched = await this.#prefetch;
+    if (prefetched === undefined) return;
+    for (const listed of piece) {
+      const input = inputOf(listed);
+      if (input.offsets === undefined) continue;
+      let ready = true;
+      for (const topic of topicsOf(input.offsets, input.description?.members ?? [])) {
+        let collected = this.#topics.get(topic);
+        if (collected === undefined) {
+          collected = prefetchedTopic(prefetched, topic) ?? null;
+          this.#topics.set(topic, collected);
+          if (collected !== null) this.#ready.set(topic, collected);
+        }
+        if (collected === null) {
+          ready = false;
+          break;
+        }
+      }
+      if (!ready) continue;
+      const group = assembleGroup(listed, { ...input, topics: this.#ready, missingTopics: NO_TOPICS, unavailable: NO_REASONS });
+      this.#groups.set(listed.groupId, group);
+      this.#onGroup(group, this.#ready);
+    }
+  }
+
+  /** The prefetched topic handed out with early groups, if any (the late assembly must use the same object). */
+  topic(name: string): CollectedTopic | undefined {
+    return this.#topics.get(name) ?? undefined;
+  }
+
+  group(groupId: string): CollectedGroup | undefined {
+    return this.#groups.get(groupId);
+  }
+
+}
+
+const NO_TOPICS: ReadonlySet<string> = new Set();
+const NO_REASONS: ReadonlyMap<string, string> = new Map();
 
 interface AssemblyInput {
   readonly description: DescribedGroup | undefined;

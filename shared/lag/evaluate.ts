@@ -7,6 +7,7 @@ import { addSample, isOrderedTable, timeLagInto } from './time-lag.ts';
 import type { TimeLagSlot } from './time-lag.ts';
 import type {
   CollectedGroup,
+  CollectedTopic,
   CommitObservation,
   GroupEvaluation,
   GroupLagState,
@@ -56,52 +57,112 @@ export interface CycleEvaluation {
  * const { groups, groupStates, topicStates } = evaluateCycle(collection, loaded, Date.now());
  */
 export function evaluateCycle(collection: LagCollection, loaded: LoadedLagState, nowMs: number, options: EvaluateOptions = {}): CycleEvaluation {
-  const topicStates: TopicLagState[] = [];
-  // Per topic, indexed by partition: an array read instead of a Map lookup per group partition.
-  const samples = new Map<string, SampleTable[]>();
-  const maxPoints = options.timeLagMaxPoints ?? LAG_DEFAULTS.timeLagMaxPoints;
-  for (const topic of collection.topics.values()) {
-    const previous = loaded.topics.get(topic.topic)?.samples ?? new Map<number, readonly OffsetTimePoint[]>();
+  return new CycleEvaluator(loaded, nowMs, options).finish(collection);
+}
+
+/**
+ * {@link evaluateCycle} one group at a time, so that a monitor can evaluate the groups
+ * whose data is in while the brokers are still answering for the others
+ * (`CollectLagOptions.onGroup`). `finish` evaluates the groups not added yet and returns
+ * exactly what `evaluateCycle` returns for the same collection: a group's evaluation
+ * depends only on the group, its state, its topics' samples, `nowMs` and the options.
+ *
+ * The caller's contract: a group added early, and the topics given with it, are the very
+ * objects of the collection later passed to `finish`; its state and its topics' states are
+ * in `loaded` when it is added (entries may be added to `loaded` later, for other groups).
+ *
+ * @example
+ * const evaluator = new CycleEvaluator(loaded, nowMs, options);
+ * await collectLag(admin, { onGroup: (group, topics) => evaluator.add(group, topics) });
+ */
+export class CycleEvaluator {
+  readonly #loaded: LoadedLagState;
+  readonly #nowMs: number;
+  readonly #options: EvaluateOptions;
+  readonly #maxPoints: number;
+  /** Per topic, indexed by partition: an array read instead of a Map lookup per group partition. */
+  readonly #samples = new Map<string, SampleTable[]>();
+  readonly #topicStates = new Map<string, TopicLagState>();
+  readonly #added = new Map<CollectedGroup, { evaluation: GroupEvaluation; state: GroupLagState | undefined }>();
+
+  constructor(loaded: LoadedLagState, nowMs: number, options: EvaluateOptions = {}) {
+    this.#loaded = loaded;
+    this.#nowMs = nowMs;
+    this.#options = options;
+    this.#maxPoints = options.timeLagMaxPoints ?? LAG_DEFAULTS.timeLagMaxPoints;
+  }
+
+  get nowMs(): number {
+    return this.#nowMs;
+  }
+
+  /** Evaluates `group` now; `topics` holds (at least) every topic its partitions are on. */
+  add(group: CollectedGroup, topics: ReadonlyMap<string, CollectedTopic>): void {
+    let topic: string | undefined;
+    for (const p of group.partitions) {
+      if (p.topic === topic) continue;
+      topic = p.topic;
+      const collected = topics.get(topic);
+      if (collected !== undefined) this.#sampleTables(collected);
+    }
+    this.#added.set(group, evaluateGroup(group, this.#loaded.groups.get(group.groupId), this.#samples, this.#nowMs, this.#options));
+  }
+
+  /** Evaluates the rest of `collection` and returns the whole cycle, in the collection's order. */
+  finish(collection: LagCollection): CycleEvaluation {
+    const topicStates: TopicLagState[] = [];
+    for (const topic of collection.topics.values()) {
+      this.#sampleTables(topic);
+      topicStates.push(this.#topicStates.get(topic.topic)!);
+    }
+    const groups: GroupEvaluation[] = [];
+    const groupStates: GroupLagState[] = [];
+    for (const group of collection.groups) {
+      const { evaluation, state } = this.#added.get(group) ?? evaluateGroup(group, this.#loaded.groups.get(group.groupId), this.#samples, this.#nowMs, this.#options);
+      groups.push(evaluation);
+      if (state !== undefined) groupStates.push(state);
+    }
+    for (const groupId of collection.vanishedGroups) groups.push(vanished(groupId, this.#loaded.groups.get(groupId)));
+    return { groups, groupStates, topicStates };
+  }
+
+  /** This cycle's sample table of every partition of `topic` (once per topic), and the topic's next state. */
+  #sampleTables(topic: CollectedTopic): void {
+    if (this.#samples.has(topic.topic)) return;
+    const nowMs = this.#nowMs;
+    const previous = this.#loaded.topics.get(topic.topic)?.samples ?? new Map<number, readonly OffsetTimePoint[]>();
     const next = new Map<number, readonly OffsetTimePoint[]>();
     const tables: SampleTable[] = [];
     for (let partition = 0; partition < topic.partitionCount; partition++) {
       const table = previous.get(partition) ?? [];
       const logEnd = topic.logEndOffsets[partition] ?? null;
-      const points = logEnd === null ? table : addSample(table, { offset: logEnd, timeMs: nowMs }, maxPoints).table;
+      const points = logEnd === null ? table : addSample(table, { offset: logEnd, timeMs: nowMs }, this.#maxPoints).table;
       next.set(partition, points);
       tables.push({ points, ordered: isOrdered(table, points) });
     }
-    samples.set(topic.topic, tables);
-    topicStates.push({ topic: topic.topic, lastSeenMs: nowMs, samples: next });
+    this.#samples.set(topic.topic, tables);
+    this.#topicStates.set(topic.topic, { topic: topic.topic, lastSeenMs: nowMs, samples: next });
   }
+}
 
-  const groups: GroupEvaluation[] = [];
-  const groupStates: GroupLagState[] = [];
-  for (const group of collection.groups) {
-    const { evaluation, state } = evaluateGroup(group, loaded.groups.get(group.groupId), samples, nowMs, options);
-    groups.push(evaluation);
-    if (state !== undefined) groupStates.push(state);
-  }
-  for (const groupId of collection.vanishedGroups) {
-    const previous = loaded.groups.get(groupId);
-    groups.push({
-      groupId,
-      type: previous?.type ?? 'classic',
-      state: 'Dead',
-      members: [],
-      generation: null,
-      status: GROUP_STATUS.notFound,
-      totalLag: 0n,
-      maxLagPartition: null,
-      complete: 0,
-      rebalances: 0,
-      topics: [],
-      partitions: [],
-      errors: [],
-      evaluated: false,
-    });
-  }
-  return { groups, groupStates, topicStates };
+/** A group known from earlier cycles and no longer listed. */
+function vanished(groupId: string, previous: GroupLagState | undefined): GroupEvaluation {
+  return {
+    groupId,
+    type: previous?.type ?? 'classic',
+    state: 'Dead',
+    members: [],
+    generation: null,
+    status: GROUP_STATUS.notFound,
+    totalLag: 0n,
+    maxLagPartition: null,
+    complete: 0,
+    rebalances: 0,
+    topics: [],
+    partitions: [],
+    errors: [],
+    evaluated: false,
+  };
 }
 
 /**

@@ -7,7 +7,8 @@ import type { AutoscaleResult } from './autoscaler.ts';
 import { collectLag } from './collect.ts';
 import type { CollectLagOptions } from './collect.ts';
 import { describeError } from './errors.ts';
-import { evaluateCycle } from './evaluate.ts';
+import { CycleEvaluator } from './evaluate.ts';
+import { EarlyEvaluation } from './early-evaluation.ts';
 import type { EvaluateOptions } from './evaluate.ts';
 import { publishLagMetrics } from './publish.ts';
 import type { EmfSink } from './publish.ts';
@@ -97,6 +98,14 @@ export class LagMonitor {
       errors.push(`state table: reading the group index failed: ${describeError(error)}`);
     }
 
+    // A warm instance evaluates groups while the brokers still answer for others, with the
+    // state of the groups and topics the last cycle saw, loaded alongside the requests.
+    const known = this.#knownTopics;
+    const early =
+      index !== undefined && known !== undefined
+        ? new EarlyEvaluation(store, { groups: index.groups.map((g) => g.groupId), topics: [...known.keys()] }, (loaded) => new CycleEvaluator(loaded, Math.round(clock()), this.#options))
+        : undefined;
+
     this.#counter.reset();
     this.#counter.start();
     let collection: LagCollection;
@@ -104,7 +113,8 @@ export class LagMonitor {
       collection = await collectLag(admin, {
         ...this.#options,
         ...(index ? { knownGroups: index.groups } : {}),
-        ...(this.#knownTopics ? { knownTopics: this.#knownTopics } : {}),
+        ...(known ? { knownTopics: known } : {}),
+        ...(early ? { onGroup: early.onGroup } : {}),
       });
       this.#knownTopics = new Map([...collection.topics].map(([topic, t]) => [topic, t.partitionCount]));
     } catch (error) {
@@ -115,18 +125,26 @@ export class LagMonitor {
     }
     errors.push(...collection.errors);
     const kafkaRequests = this.#counter.snapshot();
-    const nowMs = Math.round(clock());
 
-    let loaded: LoadedLagState = { groups: new Map(), topics: new Map() };
+    const completed = await early?.complete(collection);
+    let loaded: LoadedLagState;
     let stateReadable = true;
-    try {
-      loaded = await store.load({ groups: [...collection.groups.map((g) => g.groupId), ...collection.vanishedGroups], topics: [...collection.topics.keys()] });
-    } catch (error) {
-      stateReadable = false;
-      errors.push(`state table: loading failed, statuses start afresh this cycle and nothing is saved: ${describeError(error)}`);
+    let evaluator: CycleEvaluator;
+    if (completed !== undefined) {
+      ({ evaluator, loaded, stateReadable } = completed);
+      if (completed.error !== undefined) errors.push(completed.error);
+    } else {
+      loaded = { groups: new Map(), topics: new Map() };
+      try {
+        loaded = await store.load({ groups: [...collection.groups.map((g) => g.groupId), ...collection.vanishedGroups], topics: [...collection.topics.keys()] });
+      } catch (error) {
+        stateReadable = false;
+        errors.push(`state table: loading failed, statuses start afresh this cycle and nothing is saved: ${describeError(error)}`);
+      }
+      evaluator = new CycleEvaluator(loaded, Math.round(clock()), this.#options);
     }
-
-    const evaluation = evaluateCycle(collection, loaded, nowMs, this.#options);
+    const nowMs = evaluator.nowMs;
+    const evaluation = evaluator.finish(collection);
     const scaling = await this.#autoscale(evaluation.groups, loaded, nowMs, errors);
     const groups = evaluation.groups.map((g) => {
       const failure = scaling.errors.get(g.groupId);

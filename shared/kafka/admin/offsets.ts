@@ -106,8 +106,9 @@ async function offsetFetch<G extends { groupId: string; errorCode: number }, R>(
 /** Log offsets at a timestamp (−1 end, −2 start, or epoch ms), one ListOffsets per partition leader. */
 export async function listOffsets(cluster: ClusterConnections, metadata: MetadataCache, options: ListOffsetsOptions, metadataMaxAgeMs: number): Promise<ListedOffsetsTopic[]> {
   const names = [...new Set(options.topics.map((t) => t.name))];
+  const maxAgeMs = options.metadataMaxAgeMs ?? metadataMaxAgeMs;
   return cluster.withRetries(async (attempt) => {
-    const stale = names.filter((t) => attempt > 0 || metadata.cached(t, metadataMaxAgeMs) === undefined);
+    const stale = names.filter((t) => attempt > 0 || metadata.cached(t, maxAgeMs) === undefined);
     // One Metadata request per attempt: this loop is the one that retries.
     if (stale.length > 0) await metadata.refresh(stale);
     const byLeader = new Map<number, Map<string, ListOffsetsRequestPartition[]>>();

@@ -172,6 +172,13 @@ export interface ListOffsetsOptions {
   readonly topics: ReadonlyArray<{ readonly name: string; readonly partitions: ReadonlyArray<{ readonly partitionIndex: number; readonly timestamp?: bigint }> }>;
   /** 0: read uncommitted, 1: read committed. @default 0 */
   readonly isolationLevel?: number;
+  /**
+   * How old the cached leaders this call routes by may be before it asks Metadata first.
+   * A leader that moved since answers NOT_LEADER_OR_FOLLOWER and the retry asks fresh
+   * metadata, so a caller that refreshes metadata anyway may pass `Infinity`.
+   * @default the client's `metadataMaxAge`
+   */
+  readonly metadataMaxAgeMs?: number;
 }
 
 export interface ListedOffsetsPartition {

@@ -1,4 +1,5 @@
-import { InMemoryLagStateStore, KafkaRequestCounter, LagMonitor } from '../../../shared/lag/index.ts';
+import { InMemoryLagStateStore, KafkaRequestCounter, LagMonitor, collectLag } from '../../../shared/lag/index.ts';
+import type { CollectedGroup, CollectedTopic } from '../../../shared/lag/index.ts';
 import { admin as newAdmin, kafkaAdmin, kafkaTestResources } from '../support/kafka.ts';
 import { commit, produceEach, producer } from './support.ts';
 
@@ -31,6 +32,47 @@ describe('warm monitor cycles', () => {
       // one Metadata request is the cycle's own (partition counts and leaders, fresh).
       expect(counter.snapshot().byApi.Metadata).toBe(1);
       expect(counter.snapshot().byApi.ListOffsets).toBe(2);
+    } finally {
+      await p.close();
+      await admin.close();
+      await monitorAdmin.close();
+    }
+  });
+
+  it('hands each group to onGroup once, with its topics, as the objects of the result; warm, committed offsets come in pieces', async () => {
+    const topic = await kafka.topic({ partitions: 2, prefix: 'pieces' });
+    const prefix = kafka.group('pieces');
+    // Named after `prefix` (and deleted after the test, as it is): the pattern below selects them.
+    const groupIds = Array.from({ length: 30 }, () => kafka.group(prefix)).sort();
+    const admin = newAdmin();
+    const p = producer();
+    const monitorAdmin = kafkaAdmin();
+    try {
+      await produceEach(p, topic, 2, 4);
+      for (const [i, groupId] of groupIds.entries()) await commit(admin, groupId, topic, [i % 5, 1]);
+      const collect = async (knownTopics?: ReadonlyMap<string, number>) => {
+        const handed: Array<[CollectedGroup, CollectedTopic | undefined, ReadonlyMap<string, CollectedTopic>]> = [];
+        const counter = new KafkaRequestCounter(monitorAdmin);
+        counter.start();
+        const collection = await collectLag(monitorAdmin, { include: [`${prefix}-*`], onGroup: (g, topics) => handed.push([g, topics.get(topic), topics]), ...(knownTopics ? { knownTopics } : {}) });
+        counter.stop();
+        return { collection, handed, byApi: counter.snapshot().byApi };
+      };
+      const cold = await collect();
+      const warm = await collect(new Map([[topic, 2]]));
+      for (const { collection, handed } of [cold, warm]) {
+        expect(collection.groups.map((g) => g.groupId)).toEqual(groupIds);
+        expect(new Set(handed.map(([g]) => g))).toEqual(new Set(collection.groups));
+        expect(handed).toHaveLength(groupIds.length);
+        for (const [, t] of handed) expect(t).toBe(collection.topics.get(topic));
+        expect(collection.groups.map((g) => g.partitions.map((x) => x.logEndOffset! - x.committedOffset!))).toEqual(groupIds.map((_, i) => [BigInt(4 - (i % 5)), 3n]));
+      }
+      // Cold, every group is assembled once the round is over (with the cycle's topic map);
+      // warm, each as soon as its piece is in, with the prefetched topics.
+      expect(cold.handed.every(([, , topics]) => topics === cold.collection.topics)).toBe(true);
+      expect(warm.handed.every(([, , topics]) => topics !== warm.collection.topics)).toBe(true);
+      // 30 groups: two OffsetFetch pieces of at least 25 (collect.ts MIN_GROUPS_PER_PIECE).
+      expect(warm.byApi).toMatchObject({ ListGroups: 1, DescribeGroups: 1, OffsetFetch: 2, Metadata: 1, ListOffsets: 2 });
     } finally {
       await p.close();
       await admin.close();

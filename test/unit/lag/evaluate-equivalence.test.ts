@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addSample, evaluateCycle, evaluatePartitionStatus, hotPartitions, membersFingerprint, recordObservation, timeLag } from '../../../shared/lag/index.ts';
+import { CycleEvaluator, addSample, evaluateCycle, evaluatePartitionStatus, hotPartitions, membersFingerprint, recordObservation, timeLag } from '../../../shared/lag/index.ts';
 import type {
   CollectedGroup,
   CollectedPartition,
@@ -187,6 +187,25 @@ describe('the optimized evaluation', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('evaluates groups added early, any of them in any order, exactly as the whole collection at once', () => {
+    // What the monitor does while the brokers still answer (CycleEvaluator, EarlyEvaluation).
+    fc.assert(
+      fc.property(cycles, options, fc.array(fc.integer({ min: 0, max: 1_000 }), { minLength: 1, maxLength: 8 }), (steps, opts, keys) => {
+        let loaded: LoadedLagState = { groups: new Map(), topics: new Map() };
+        for (const { nowMs, collection } of steps) {
+          const expected = evaluateCycle(collection, loaded, nowMs, opts);
+          const evaluator = new CycleEvaluator(loaded, nowMs, opts);
+          const key = (i: number): number => (keys[i % keys.length]! * 7919 + i * 31) % 1_000;
+          const early = collection.groups.map((group, i) => ({ group, key: key(i) })).filter((g) => g.key % 3 !== 0);
+          for (const { group } of early.sort((a, b) => a.key - b.key)) evaluator.add(group, collection.topics);
+          expect(evaluator.finish(collection)).toEqual(expected);
+          loaded = loadedFrom(expected.groupStates, expected.topicStates, loaded);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 
