@@ -1,3 +1,4 @@
+import { TopicCommitWindows } from './commit-windows.ts';
 import { GROUP_STATUS, LAG_DEFAULTS, PARTITION_STATUS } from './constants.ts';
 import type { GroupStatus, PartitionStatus } from './constants.ts';
 import type { CommitObservation, OffsetTimePoint } from './types.ts';
@@ -107,18 +108,29 @@ export interface PartitionStatusResult {
 export function evaluatePartitionStatus(input: PartitionStatusInput): PartitionStatusResult {
   const windowSize = input.windowSize ?? LAG_DEFAULTS.burrowWindow;
   return {
-    status: partitionStatusOf(input.window, input.currentLag, input.nowMs, input.consumerActive, input.recentLogEndOffsets, false, input.allowedLag ?? LAG_DEFAULTS.allowedLag),
+    status: partitionStatusOf(
+      TopicCommitWindows.of(new Map([[0, input.window]]), Math.max(1, input.window.length)),
+      0,
+      input.currentLag,
+      input.nowMs,
+      input.consumerActive,
+      input.recentLogEndOffsets,
+      false,
+      input.allowedLag ?? LAG_DEFAULTS.allowedLag,
+    ),
     complete: Math.min(1, input.window.length / windowSize),
   };
 }
 
 /**
- * {@link evaluatePartitionStatus} without its input and result objects, for the
- * evaluation loop (it runs per partition per cycle). `logEndsOrdered`: the samples' times
- * never decrease (`isOrderedTable`), so the recent ones can be read from the end.
+ * {@link evaluatePartitionStatus} on the evaluation's columns (it runs per partition per
+ * cycle): `partition`'s window in `windows`, without input and result objects.
+ * `logEndsOrdered`: the samples' times never decrease (`isOrderedTable`), so the recent
+ * ones can be read from the end.
  */
 export function partitionStatusOf(
-  window: readonly CommitObservation[],
+  windows: TopicCommitWindows,
+  partition: number,
   currentLag: bigint | null,
   nowMs: number,
   consumerActive: boolean | null,
@@ -126,16 +138,17 @@ export function partitionStatusOf(
   logEndsOrdered: boolean,
   allowedLag: bigint,
 ): PartitionStatus {
-  if (window.length === 0 || currentLag === null) return PARTITION_STATUS.ok;
+  const length = windows.length(partition);
+  if (length === 0 || currentLag === null) return PARTITION_STATUS.ok;
   if (currentLag <= allowedLag) return PARTITION_STATUS.ok;
 
-  if (consumerActive === false && isStopped(window, nowMs) && !wasRecentlyCaughtUp(window, recentLogEndOffsets, logEndsOrdered)) {
+  if (consumerActive === false && isStopped(windows, partition, length, nowMs) && !wasRecentlyCaughtUp(windows, partition, length, recentLogEndOffsets, logEndsOrdered)) {
     return PARTITION_STATUS.stop;
   }
-  if (isLagAlwaysNonZero(window)) {
-    if (hasUnrecoveredRewind(window)) return PARTITION_STATUS.rewind;
-    if (window.length >= 2 && consumerActive === true && neverMoved(window)) return PARTITION_STATUS.stall;
-    if (window.length >= 2 && lagNeverDecreased(window)) return PARTITION_STATUS.warn;
+  if (isLagAlwaysNonZero(windows, partition, length)) {
+    if (hasUnrecoveredRewind(windows, partition, length)) return PARTITION_STATUS.rewind;
+    if (length >= 2 && consumerActive === true && neverMoved(windows, partition, length)) return PARTITION_STATUS.stall;
+    if (length >= 2 && lagNeverDecreased(windows, partition, length)) return PARTITION_STATUS.warn;
   }
   return PARTITION_STATUS.ok;
 }
@@ -148,16 +161,20 @@ export function lastCommitTimeMs(window: readonly CommitObservation[]): number {
   return window[index]!.timeMs;
 }
 
-function isStopped(window: readonly CommitObservation[], nowMs: number): boolean {
-  const first = window[0]!.timeMs;
-  const last = lastCommitTimeMs(window);
+function isStopped(w: TopicCommitWindows, p: number, length: number, nowMs: number): boolean {
+  const first = w.timeAt(p, 0);
+  // `lastCommitTimeMs` on the columns.
+  let index = length - 1;
+  const offset = w.offsetAt(p, index);
+  while (index > 0 && w.offsetAt(p, index - 1) === offset) index--;
+  const last = w.timeAt(p, index);
   return nowMs - last > last - first;
 }
 
-function wasRecentlyCaughtUp(window: readonly CommitObservation[], logEnds: readonly OffsetTimePoint[], ordered: boolean): boolean {
+function wasRecentlyCaughtUp(w: TopicCommitWindows, p: number, length: number, logEnds: readonly OffsetTimePoint[], ordered: boolean): boolean {
   // Burrow looks at the broker offsets it kept for the window's period.
-  const since = window[0]!.timeMs;
-  const lastOffset = window[window.length - 1]!.offset;
+  const since = w.timeAt(p, 0);
+  const lastOffset = w.offsetAt(p, length - 1);
   // Newest first: in a table ordered by time the samples of the period are its tail.
   for (let i = logEnds.length - 1; i >= 0; i--) {
     const sample = logEnds[i]!;
@@ -168,36 +185,35 @@ function wasRecentlyCaughtUp(window: readonly CommitObservation[], logEnds: read
   return false;
 }
 
-function isLagAlwaysNonZero(window: readonly CommitObservation[]): boolean {
+function isLagAlwaysNonZero(w: TopicCommitWindows, p: number, length: number): boolean {
   // As Burrow: an observation with unknown lag does not count as "caught up".
-  for (let i = 0; i < window.length; i++) {
-    const lag = window[i]!.lag;
-    if (lag !== null && lag <= 0n) return false;
-  }
+  for (let i = 0; i < length; i++) if (w.caughtUpAt(p, i)) return false;
   return true;
 }
 
-function hasUnrecoveredRewind(window: readonly CommitObservation[]): boolean {
-  let highest = window[0]!.offset;
+function hasUnrecoveredRewind(w: TopicCommitWindows, p: number, length: number): boolean {
+  let highest = w.offsetAt(p, 0);
+  let before = highest;
   let peakBeforeLastDrop: bigint | null = null;
-  for (let i = 1; i < window.length; i++) {
-    const { offset } = window[i]!;
-    if (offset < window[i - 1]!.offset) peakBeforeLastDrop = highest;
+  for (let i = 1; i < length; i++) {
+    const offset = w.offsetAt(p, i);
+    if (offset < before) peakBeforeLastDrop = highest;
     if (offset > highest) highest = offset;
+    before = offset;
   }
-  return peakBeforeLastDrop !== null && window[window.length - 1]!.offset < peakBeforeLastDrop;
+  return peakBeforeLastDrop !== null && before < peakBeforeLastDrop;
 }
 
-function neverMoved(window: readonly CommitObservation[]): boolean {
-  const first = window[0]!.offset;
-  for (let i = 1; i < window.length; i++) if (window[i]!.offset !== first) return false;
+function neverMoved(w: TopicCommitWindows, p: number, length: number): boolean {
+  const first = w.offsetAt(p, 0);
+  for (let i = 1; i < length; i++) if (w.offsetAt(p, i) !== first) return false;
   return true;
 }
 
-function lagNeverDecreased(window: readonly CommitObservation[]): boolean {
+function lagNeverDecreased(w: TopicCommitWindows, p: number, length: number): boolean {
   let previous: bigint | null = null;
-  for (let i = 0; i < window.length; i++) {
-    const lag = window[i]!.lag;
+  for (let i = 0; i < length; i++) {
+    const lag = w.lagAt(p, i);
     if (lag === null) continue;
     if (previous !== null && lag < previous) return false;
     previous = lag;

@@ -1,4 +1,6 @@
-import { partitionStatusOf, recordObservation, worseGroupStatus } from './burrow.ts';
+import { partitionStatusOf, worseGroupStatus } from './burrow.ts';
+import { MAX_WINDOW_SIZE, TopicCommitWindows } from './commit-windows.ts';
+import { LagConfigError } from './errors.ts';
 import { GROUP_STATUS, LAG_DEFAULTS, PARTITION_STATUS, TIME_LAG_QUALITY } from './constants.ts';
 import type { GroupStatus, PartitionStatus } from './constants.ts';
 import { exceedsFairShare, rebalancesBetween, scaledHotFactor } from './group-health.ts';
@@ -8,7 +10,6 @@ import type { TimeLagSlot } from './time-lag.ts';
 import type {
   CollectedGroup,
   CollectedTopic,
-  CommitObservation,
   GroupEvaluation,
   GroupLagState,
   LagCollection,
@@ -90,6 +91,10 @@ export class CycleEvaluator {
     this.#nowMs = nowMs;
     this.#options = options;
     this.#maxPoints = options.timeLagMaxPoints ?? LAG_DEFAULTS.timeLagMaxPoints;
+    const window = options.burrowWindow ?? LAG_DEFAULTS.burrowWindow;
+    if (!Number.isInteger(window) || window < 1 || window > MAX_WINDOW_SIZE) {
+      throw new LagConfigError('burrowWindow', `expected a whole number of observations from 1 to ${MAX_WINDOW_SIZE}, got ${window}`);
+    }
   }
 
   get nowMs(): number {
@@ -260,7 +265,7 @@ function evaluateGroup(
   // then any member counts as the owner of every partition.
   const assignmentsKnown = group.members.some((m) => m.assignment.size > 0);
   const anyMemberOwns = !assignmentsKnown && group.members.length > 0;
-  const windows = new Map<string, Map<number, readonly CommitObservation[]>>();
+  const windows = new Map<string, TopicCommitWindows>();
   const partitions: PartitionDraft[] = [];
   const topicDrafts = new Map<string, TopicDraft>();
   let maxLagPartition: PartitionDraft | null = null;
@@ -273,14 +278,12 @@ function evaluateGroup(
   // Partitions come grouped by topic: per-topic lookups happen once per run of a topic.
   let topic: string | undefined;
   let topicSamples: readonly SampleTable[] | undefined;
-  let previousWindows: ReadonlyMap<number, readonly CommitObservation[]> | undefined;
-  let topicWindows: Map<number, readonly CommitObservation[]> | undefined;
+  let topicWindows: TopicCommitWindows | undefined;
   let draft: TopicDraft | undefined;
   for (const p of group.partitions) {
     if (p.topic !== topic || draft === undefined) {
       topic = p.topic;
       topicSamples = samples.get(topic);
-      previousWindows = previous?.windows.get(topic);
       topicWindows = windows.get(topic);
       draft = topicDrafts.get(topic);
       if (draft === undefined) {
@@ -298,15 +301,14 @@ function evaluateGroup(
     if (p.committedOffset !== null) {
       // The raw committed offset, not the clamped one: retention moving the log start
       // past a stuck consumer must not look like progress.
-      const window = recordObservation(previousWindows?.get(p.partition) ?? NO_POINTS, { offset: p.committedOffset, lag, timeMs: nowMs }, windowOptions);
       if (topicWindows === undefined) {
-        topicWindows = new Map<number, readonly CommitObservation[]>();
+        topicWindows = TopicCommitWindows.after(previous?.windows.get(topic), { capacity: windowOptions.size, slots: topicSamples?.length ?? p.partition + 1 });
         windows.set(topic, topicWindows);
       }
-      topicWindows.set(p.partition, window);
+      topicWindows.record(p.partition, p.committedOffset, lag, nowMs, windowOptions.minDistanceMs);
       const consumerActive = !group.described ? null : p.owner !== null || anyMemberOwns;
-      status = partitionStatusOf(window, lag, nowMs, consumerActive, table.points, table.ordered, allowedLag);
-      complete = Math.min(1, window.length / windowOptions.size);
+      status = partitionStatusOf(topicWindows, p.partition, lag, nowMs, consumerActive, table.points, table.ordered, allowedLag);
+      complete = Math.min(1, topicWindows.length(p.partition) / windowOptions.size);
       committedPartitions++;
       if (complete >= 1) completePartitions++;
     }
@@ -344,6 +346,7 @@ function evaluateGroup(
     if (seconds !== null && Number.isFinite(seconds) && (draft.maxTimeLagSeconds === null || seconds > draft.maxTimeLagSeconds)) draft.maxTimeLagSeconds = seconds;
   }
 
+  for (const w of windows.values()) w.seal();
   const topics: TopicLagAggregate[] = [];
   let total = 0n;
   const hotFactor = options.hotPartitionFactor ?? LAG_DEFAULTS.hotPartitionFactor;

@@ -1,4 +1,5 @@
 import type { MonitoredGroupType } from './constants.ts';
+import { TopicCommitWindows } from './commit-windows.ts';
 import type { CommitObservation, GroupLagState, MonitorIndex, OffsetTimePoint, TopicLagState } from './types.ts';
 
 /**
@@ -149,15 +150,48 @@ export function decodeSamples(text: string): OffsetTimePoint[] {
 
 /** Encodes commit observations. */
 export function encodeObservations(observations: readonly CommitObservation[]): string {
-  const count = observations.length;
+  return encodeWindow(
+    observations.length,
+    (i) => observations[i]!.offset,
+    (i) => observations[i]!.lag,
+    (i) => observations[i]!.timeMs,
+  );
+}
+
+/** {@link encodeObservations} of a window read through accessors (the evaluation's columns need no observation objects). */
+function encodeWindow(count: number, offsetAt: (i: number) => bigint, lagAt: (i: number) => bigint | null, timeAt: (i: number) => number): string {
   if (count === 0) return '';
-  let previous = observations[0]!;
-  let text = `${toB36(previous.offset)}:${previous.lag === null ? '' : toB36(previous.lag)}:${timeToB36(previous.timeMs)}`;
+  let offset = offsetAt(0);
+  let timeMs = timeAt(0);
+  let lag = lagAt(0);
+  let text = `${toB36(offset)}:${lag === null ? '' : toB36(lag)}:${timeToB36(timeMs)}`;
   for (let i = 1; i < count; i++) {
-    const o = observations[i]!;
-    text += `,${toB36(o.offset - previous.offset)}:${o.lag === null ? '' : toB36(o.lag)}:${timeToB36(o.timeMs - previous.timeMs)}`;
-    previous = o;
+    const nextOffset = offsetAt(i);
+    const nextTime = timeAt(i);
+    lag = lagAt(i);
+    text += `,${toB36(nextOffset - offset)}:${lag === null ? '' : toB36(lag)}:${timeToB36(nextTime - timeMs)}`;
+    offset = nextOffset;
+    timeMs = nextTime;
   }
+  return text;
+}
+
+/** A topic's windows, encoded: straight from the columns when they are `TopicCommitWindows`. */
+function encodeTopicWindows(partitions: ReadonlyMap<number, readonly CommitObservation[]>): string {
+  let text = '';
+  if (partitions instanceof TopicCommitWindows) {
+    for (const partition of partitions.partitions()) {
+      const window = encodeWindow(
+        partitions.length(partition),
+        (i) => partitions.offsetAt(partition, i),
+        (i) => partitions.lagAt(partition, i),
+        (i) => partitions.timeAt(partition, i),
+      );
+      text += `${text === '' ? '' : ','}[${JSON.stringify(partition)},"${window}"]`;
+    }
+    return text;
+  }
+  for (const [partition, observations] of partitions) text += `${text === '' ? '' : ','}[${JSON.stringify(partition)},"${encodeObservations(observations)}"]`;
   return text;
 }
 
@@ -223,12 +257,7 @@ export function encodeGroupState(state: GroupLagState): string {
   for (const [topic, partitions] of state.windows) {
     text += `${firstTopic ? '' : ','}[${JSON.stringify(topic)},[`;
     firstTopic = false;
-    let firstPartition = true;
-    for (const [partition, observations] of partitions) {
-      text += `${firstPartition ? '' : ','}[${JSON.stringify(partition)},"${encodeObservations(observations)}"]`;
-      firstPartition = false;
-    }
-    text += ']]';
+    text += `${encodeTopicWindows(partitions)}]]`;
   }
   return `${text}]}`;
 }

@@ -4,6 +4,7 @@ import type {
   CollectedGroup,
   CollectedPartition,
   CollectedTopic,
+  CycleEvaluation,
   EvaluateOptions,
   GroupLagState,
   GroupMemberInfo,
@@ -160,6 +161,18 @@ const cycles: fc.Arbitrary<Cycle[]> = fc
     });
   });
 
+/**
+ * The evaluation with its commit windows as plain Maps of observation arrays: ours keeps
+ * them in columns (`TopicCommitWindows`, a Map whose entries are built when read), and
+ * Jest does not take a Map subclass for equal to a Map, whatever their entries.
+ */
+function plain(evaluation: CycleEvaluation): CycleEvaluation {
+  return {
+    ...evaluation,
+    groupStates: evaluation.groupStates.map((state) => ({ ...state, windows: new Map([...state.windows].map(([topic, windows]) => [topic, new Map(windows)])) })),
+  };
+}
+
 function loadedFrom(groups: readonly GroupLagState[], topics: readonly TopicLagState[], previous: LoadedLagState): LoadedLagState {
   return {
     groups: new Map([...previous.groups, ...groups.map((g) => [g.groupId, g] as const)]),
@@ -181,7 +194,7 @@ describe('the optimized evaluation', () => {
         for (const { nowMs, collection } of steps) {
           const actual = evaluateCycle(collection, ours, nowMs, opts);
           const expected = reference.evaluateCycle(collection, theirs, nowMs, opts);
-          expect(actual).toEqual(expected);
+          expect(plain(actual)).toEqual(expected);
           ours = loadedFrom(actual.groupStates, actual.topicStates, ours);
           theirs = loadedFrom(expected.groupStates, expected.topicStates, theirs);
         }

@@ -100,6 +100,14 @@ describe('evaluating cycles', () => {
     expect(evaluation.groups[0]).toMatchObject({ evaluated: false, errors: ['OffsetFetch to coordinator 2 failed: timeout'] });
     expect(evaluation.groupStates).toEqual([]);
   });
+  it('rejects a commit window size it cannot keep, naming the option', () => {
+    const empty: LagCollection = { groups: [], topics: new Map(), vanishedGroups: [], errors: [], listingComplete: true };
+    const loaded = { groups: new Map(), topics: new Map() };
+    for (const burrowWindow of [0, 2.5, 1_001]) {
+      expect(() => evaluateCycle(empty, loaded, T0, { burrowWindow })).toThrow(/^burrowWindow: expected a whole number of observations from 1 to 1000, got /);
+    }
+    expect(evaluateCycle(empty, loaded, T0, { burrowWindow: 1_000 }).groups).toEqual([]);
+  });
 });
 
 describe('publishing', () => {
