@@ -160,7 +160,8 @@ export async function run(args: string[]): Promise<void> {
 
     const agree = [collectOnly, sequential, concurrent].every((m) => m.totalLag === ours.totalLag) && tool.totalLag === ours.totalLag;
     const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
-    const line = (label: string, ratio: number, ok: boolean): string => `  ${`${label}: ${ratio.toFixed(1)}×`.padEnd(76, '.')} ${verdict(ok)}`;
+    // `ok` undefined: a comparison beyond the issue's targets, shown for information.
+    const line = (label: string, ratio: number, ok?: boolean): string => `  ${`${label}: ${ratio.toFixed(1)}×`.padEnd(76, '.')} ${ok === undefined ? 'info' : verdict(ok)}`;
     const vsSequential = sequential.warmMs / ours.warmMs;
     const vsConcurrent = concurrent.warmMs / ours.warmMs;
     const collectVsConcurrent = concurrent.warmMs / collectOnly.warmMs;
@@ -171,8 +172,8 @@ export async function run(args: string[]): Promise<void> {
     log(`  ${'all approaches report the same total lag'.padEnd(76, '.')} ${verdict(agree)}`);
     log(line(`≥ ${TARGET_VS_KAFKAJS}× faster than (a) the kafkajs way (one call per group/topic), warm`, vsSequential, vsSequential >= TARGET_VS_KAFKAJS));
     log(line(`  same, collection only`, collectVsSequential, collectVsSequential >= TARGET_VS_KAFKAJS));
-    log(line(`≥ ${TARGET_VS_KAFKAJS}× faster than (a) run all at once (Promise.all), warm`, vsConcurrent, vsConcurrent >= TARGET_VS_KAFKAJS));
-    log(line(`  same, collection only`, collectVsConcurrent, collectVsConcurrent >= TARGET_VS_KAFKAJS));
+    log(line('compared with (a) run all at once (Promise.all, a stronger baseline than the target names), warm', vsConcurrent));
+    log(line(`  same, collection only`, collectVsConcurrent));
     log(line('faster than (b) without JVM start (ours cold)', vsTool, vsTool > 1));
     log(line('faster than (b) with JVM start (ours cold)', tool.totalMs / ours.coldMs, tool.totalMs > ours.coldMs));
     log(`  requests per cycle: ours ${ours.requests}, (a) ${sequential.requests}`);

@@ -23,13 +23,18 @@ export interface RttPhase {
   readonly publishMs: number;
 }
 
-const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
+/**
+ * PASS/FAIL for the issue's target, (a) as it says: one call after another. The
+ * Promise.all variant is a stronger baseline than the target names: its ratio is shown
+ * for information, without a verdict.
+ */
+const verdict = (ok: boolean, target = true): string => (!target ? 'info' : ok ? 'PASS' : 'FAIL');
 
-const ratios = (p: RttPhase): Array<{ label: string; ratio: number }> => [
-  { label: 'vs (a) sequential, full cycle', ratio: p.sequential.warmMs / p.ours.warmMs },
-  { label: 'vs (a) sequential, collection only', ratio: p.sequential.warmMs / p.collectOnly.warmMs },
-  { label: 'vs (a) Promise.all, full cycle', ratio: p.concurrent.warmMs / p.ours.warmMs },
-  { label: 'vs (a) Promise.all, collection only', ratio: p.concurrent.warmMs / p.collectOnly.warmMs },
+const ratios = (p: RttPhase): Array<{ label: string; ratio: number; target: boolean }> => [
+  { label: 'vs (a) sequential, full cycle', ratio: p.sequential.warmMs / p.ours.warmMs, target: true },
+  { label: 'vs (a) sequential, collection only', ratio: p.sequential.warmMs / p.collectOnly.warmMs, target: true },
+  { label: 'vs (a) Promise.all, full cycle', ratio: p.concurrent.warmMs / p.ours.warmMs, target: false },
+  { label: 'vs (a) Promise.all, collection only', ratio: p.concurrent.warmMs / p.collectOnly.warmMs, target: false },
 ];
 
 /** Publishing's share of the full cycle, and whether it outweighs all of the Kafka collection. */
@@ -62,7 +67,7 @@ export function printRttPhase(p: RttPhase, log: (line: string) => void, target: 
   log(`targets (computed from this run at ${p.label}):`);
   const agree = [p.ours, p.collectOnly, p.sequential, p.concurrent].every((m) => m.totalLag === expectedLag);
   log(`  ${'all approaches report the loopback total lag'.padEnd(76, '.')} ${verdict(agree)}`);
-  for (const { label, ratio } of ratios(p)) log(`  ${`≥ ${target}× faster ${label}, warm: ${ratio.toFixed(1)}×`.padEnd(76, '.')} ${verdict(ratio >= target)}`);
+  for (const r of ratios(p)) log(`  ${`${r.target ? `≥ ${target}× faster ` : ''}${r.label}, warm: ${r.ratio.toFixed(1)}×`.padEnd(76, '.')} ${verdict(r.ratio >= target, r.target)}`);
 }
 
 /** The ≥ `target`× verdicts of every phase side by side. */
@@ -75,7 +80,7 @@ export function printTargetMatrix(phases: readonly RttPhase[], log: (line: strin
   log(`${'added RTT, measured'.padEnd(40)}${phases.map((p) => cell(p.calibration ? `${p.calibration.addedMs.toFixed(2)} ms` : '0')).join('')}`);
   const rows = phases.map(ratios);
   for (let i = 0; i < rows[0]!.length; i++) {
-    log(`${rows[0]![i]!.label.padEnd(40)}${rows.map((r) => cell(`${r[i]!.ratio.toFixed(1)}× ${verdict(r[i]!.ratio >= target)}`)).join('')}`);
+    log(`${rows[0]![i]!.label.padEnd(40)}${rows.map((r) => cell(`${r[i]!.ratio.toFixed(1)}× ${verdict(r[i]!.ratio >= target, r[i]!.target)}`)).join('')}`);
   }
   log(`${'ours full / collection only, ms'.padEnd(40)}${phases.map((p) => cell(`${p.ours.warmMs.toFixed(0)} / ${p.collectOnly.warmMs.toFixed(0)}`)).join('')}`);
   log(`${'(a) sequential / Promise.all, ms'.padEnd(40)}${phases.map((p) => cell(`${p.sequential.warmMs.toFixed(0)} / ${p.concurrent.warmMs.toFixed(0)}`)).join('')}`);
