@@ -24,7 +24,9 @@ const OBSERVATION_BYTES = 24;
  * It is still the `ReadonlyMap<number, readonly CommitObservation[]>` the state types
  * promise (codec, tests, callers): the Map side is built from the columns the first time
  * any Map method is called, and instances are never changed once the evaluation that
- * built them has returned them.
+ * built them has returned them. What copies a Map without calling its methods
+ * (`structuredClone`, `Map.prototype.entries.call`) sees that side only once it is built:
+ * copy with `new Map(windows)` instead.
  *
  * @example
  * const next = TopicCommitWindows.after(previous, { capacity: 10, slots: 12 });

@@ -50,6 +50,14 @@ describe('commit windows in columns (TopicCommitWindows)', () => {
     expect(next.get(1)).toEqual([obs(3n, 3n, T0 + 120_000), obs(4n, 2n, T0 + 180_000)]);
   });
 
+  it('carries windows over to a new capacity (the window size was reconfigured), newest first', () => {
+    const wide = recordAll(undefined, 4, 0, [[0, obs(1n, 3n, T0)]]);
+    const wider = recordAll(wide, 4, 0, [[0, obs(2n, 2n, T0 + 60_000)]]);
+    const narrow = recordAll(wider, 2, 0, [[0, obs(3n, 1n, T0 + 120_000)]]);
+    expect(narrow.capacity).toBe(2);
+    expect(narrow.get(0)).toEqual([obs(2n, 2n, T0 + 60_000), obs(3n, 1n, T0 + 120_000)]);
+  });
+
   it('drops a stored window whose values are no Kafka offsets instead of wrapping them', () => {
     const previous = new Map([
       [0, [obs(2n ** 64n, 1n, T0)]],
