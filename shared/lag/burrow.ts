@@ -101,6 +101,7 @@ export interface PartitionStatusResult {
  * 4. otherwise OK.
  * STALL and WARN need two observations: one proves no trend (Burrow calls a single
  * commit with lag STALL, which would alarm on every cold start).
+ * A window holding values no int64 does (Kafka offsets are int64) counts as no window.
  *
  * @example
  * evaluatePartitionStatus({ window, currentLag: 120n, nowMs, consumerActive: false, recentLogEndOffsets: [] });

@@ -38,6 +38,17 @@ export interface EvaluateOptions {
   readonly hotPartitionMinLag?: bigint;
 }
 
+/**
+ * Throws a `LagConfigError` naming the option when `options` cannot be evaluated with:
+ * the commit windows hold 1 to {@link MAX_WINDOW_SIZE} observations.
+ */
+export function checkEvaluateOptions(options: EvaluateOptions): void {
+  const window = options.burrowWindow ?? LAG_DEFAULTS.burrowWindow;
+  if (!Number.isInteger(window) || window < 1 || window > MAX_WINDOW_SIZE) {
+    throw new LagConfigError('burrowWindow', `expected a whole number of observations from 1 to ${MAX_WINDOW_SIZE}, got ${window}`);
+  }
+}
+
 /** Result of {@link evaluateCycle}. */
 export interface CycleEvaluation {
   readonly groups: GroupEvaluation[];
@@ -91,10 +102,7 @@ export class CycleEvaluator {
     this.#nowMs = nowMs;
     this.#options = options;
     this.#maxPoints = options.timeLagMaxPoints ?? LAG_DEFAULTS.timeLagMaxPoints;
-    const window = options.burrowWindow ?? LAG_DEFAULTS.burrowWindow;
-    if (!Number.isInteger(window) || window < 1 || window > MAX_WINDOW_SIZE) {
-      throw new LagConfigError('burrowWindow', `expected a whole number of observations from 1 to ${MAX_WINDOW_SIZE}, got ${window}`);
-    }
+    checkEvaluateOptions(options);
   }
 
   get nowMs(): number {

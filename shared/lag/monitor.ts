@@ -7,7 +7,7 @@ import type { AutoscaleResult } from './autoscaler.ts';
 import { collectLag } from './collect.ts';
 import type { CollectLagOptions } from './collect.ts';
 import { describeError } from './errors.ts';
-import { CycleEvaluator } from './evaluate.ts';
+import { CycleEvaluator, checkEvaluateOptions } from './evaluate.ts';
 import { EarlyEvaluation } from './early-evaluation.ts';
 import type { EvaluateOptions } from './evaluate.ts';
 import { publishLagMetrics } from './publish.ts';
@@ -78,6 +78,8 @@ export class LagMonitor {
   #knownTopics: ReadonlyMap<string, number> | undefined;
 
   constructor(deps: LagMonitorDeps, options: LagMonitorOptions = {}) {
+    // Here, once, rather than as a failed cycle every invocation.
+    checkEvaluateOptions(options);
     this.#deps = deps;
     this.#options = options;
     this.#counter = new KafkaRequestCounter(deps.admin);

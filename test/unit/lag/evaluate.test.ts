@@ -1,4 +1,5 @@
-import { InMemoryLagStateStore, evaluateCycle, publishLagMetrics } from '../../../shared/lag/index.ts';
+import type { KafkaAdmin } from '../../../shared/kafka/index.ts';
+import { InMemoryLagStateStore, LagMonitor, evaluateCycle, publishLagMetrics } from '../../../shared/lag/index.ts';
 import type { CollectedGroup, CollectedPartition, CollectedTopic, GroupEvaluation, GroupMemberInfo, LagCollection } from '../../../shared/lag/index.ts';
 import { GROUP_STATUS_VALUE, LAG_METRICS_NAMESPACE, LagDimensions, LagMetrics } from '../../../shared/lag/metrics-contract.ts';
 
@@ -107,6 +108,7 @@ describe('evaluating cycles', () => {
       expect(() => evaluateCycle(empty, loaded, T0, { burrowWindow })).toThrow(/^burrowWindow: expected a whole number of observations from 1 to 1000, got /);
     }
     expect(evaluateCycle(empty, loaded, T0, { burrowWindow: 1_000 }).groups).toEqual([]);
+    expect(() => new LagMonitor({ admin: {} as KafkaAdmin, store: new InMemoryLagStateStore() }, { burrowWindow: 0 })).toThrow(/^burrowWindow: /);
   });
 });
 
