@@ -27,7 +27,7 @@ import { KafkaAdmin } from '../shared/kafka/index.ts';
 import { InMemoryLagStateStore, KafkaRequestCounter, LagMonitor, collectLag, publishLagMetrics } from '../shared/lag/index.ts';
 import type { GroupEvaluation } from '../shared/lag/index.ts';
 import { LatencyProxyThread } from './support/latency-proxy.ts';
-import { type RttPhase, printRttPhase, printTargetMatrix } from './support/rtt-report.ts';
+import { type RttPhase, pairedRatioText, printRttPhase, printTargetMatrix } from './support/rtt-report.ts';
 import { calibrateRtt } from './support/rtt-probe.ts';
 
 const TARGET_VS_KAFKAJS = 10;
@@ -35,6 +35,8 @@ const TARGET_VS_KAFKAJS = 10;
 interface Measure {
   coldMs: number;
   warmMs: number;
+  /** Every timed run, in round order: run i of every approach ran in the same round. */
+  warmRuns: number[];
   requests: number;
   totalLag: bigint;
   emfDocuments?: number;
@@ -55,10 +57,14 @@ const median = (values: number[]): number => {
 
 /**
  * Cold: open + first cycle of each approach. Then `warmup` untimed rounds: the broker's JVM
- * compiles its request paths only after they have run a while (seen here: a warm cycle of
- * ours went from ~25 ms to ~13 ms after ~50 cycles), and a production broker has been up
- * for weeks. Warm: `runs` timed rounds in which every approach runs one cycle, in rotating
- * order, so that broker load and machine noise hit all alike.
+ * compiles its request paths only after they have run a while, and a production broker has
+ * been up for weeks. Seen here, a fresh broker and monitor looping alone, medians of 20
+ * cycles: 37 ms (cycles 0–19), 19, 25, then 12–19 ms from cycle 60 on. A round runs two
+ * cycles of our request shapes (ours and collect-only), so the default 40 rounds are ~80
+ * cycles; with the former 10, ours was measured on a half-warm broker (and (a) Promise.all
+ * too: 45–69 ms after 10 rounds, 34–46 ms after 30 or 40).
+ * Warm: `runs` timed rounds in which every approach runs one cycle, in rotating order, so
+ * that broker load and machine noise hit all alike.
  */
 async function measureAll(approaches: Approach[], runs: number, warmup: number): Promise<Measure[]> {
   const cold: number[] = [];
@@ -82,7 +88,7 @@ async function measureAll(approaches: Approach[], runs: number, warmup: number):
     }
   }
   for (const a of approaches) await a.close();
-  return approaches.map((_, i) => ({ coldMs: cold[i]!, warmMs: median(warm[i]!), ...last[i]! }));
+  return approaches.map((_, i) => ({ coldMs: cold[i]!, warmMs: median(warm[i]!), warmRuns: warm[i]!, ...last[i]! }));
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -93,9 +99,10 @@ export async function run(args: string[]): Promise<void> {
       groups: { type: 'string', default: '200' },
       topics: { type: 'string', default: '50' },
       partitions: { type: 'string', default: '12' },
-      runs: { type: 'string', default: '9' },
-      // Untimed rounds before the timed ones (JVM warm-up of the broker); 0 to see a cold broker.
-      warmup: { type: 'string', default: '10' },
+      // Timed rounds; cycle times here spread by ±30% around the median, so a median needs ~20.
+      runs: { type: 'string', default: '21' },
+      // Untimed rounds before the timed ones (JVM warm-up of the broker, see measureAll); 0 to see a cold broker.
+      warmup: { type: 'string', default: '40' },
       // 0: through the proxy without delay, to show what the proxy's own hop costs.
       rtt: { type: 'string', default: '0,1,2' },
       'rtt-runs': { type: 'string', default: '7' },
@@ -107,6 +114,7 @@ export async function run(args: string[]): Promise<void> {
   const runs = Number(values.runs);
   const warmup = Number(values.warmup);
   if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`--warmup: expected a whole number of rounds, got ${values.warmup}`);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a whole number of rounds from 1, got ${values.runs}`);
   const rttRuns = Number(values['rtt-runs']);
   const rtts = values.rtt === 'none' ? [] : values.rtt.split(',').map(Number);
   if (rtts.some((ms) => !Number.isFinite(ms) || ms < 0 || ms > 50)) throw new Error(`--rtt: expected "none" or round-trip times in ms from 0 to 50, e.g. 0,1,2; got ${values.rtt}`);
@@ -125,13 +133,17 @@ export async function run(args: string[]): Promise<void> {
     cluster = await KafkaCluster.start({ nodes: 1, ...(proxy ? { extraListeners: [{ name: 'DELAYED', advertisedPort: (id: number) => proxy.ports[id - 1]! }] } : {}) });
     if (proxy) await proxy.route(cluster.listenerPorts('DELAYED').map((l) => ({ host: '127.0.0.1', port: l.port })));
     const lastGroups: { value: readonly GroupEvaluation[] } = { value: [] };
+    // One state table for every phase, as a deployed monitor keeps its state between
+    // invocations: the later phases evaluate full Burrow windows and sample tables too,
+    // not the short ones of a monitor that has just started.
+    const state = new InMemoryLagStateStore();
     const setupStarted = performance.now();
     const { topics, groups } = await setup(cluster.brokers, groupCount, topicCount, partitions);
     log(`setup: ${topicCount} topics × ${partitions} partitions, ${groupCount} groups with committed offsets (${Math.round(performance.now() - setupStarted)} ms)`);
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the broker settle after the burst of writes
 
     const [ours, collectOnly, sequential, concurrent] = (await measureAll(
-      [oursApproach(cluster.brokers, lastGroups), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
+      [oursApproach(cluster.brokers, lastGroups, state), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
       runs,
       warmup,
     )) as [Measure, Measure, Measure, Measure];
@@ -172,6 +184,7 @@ export async function run(args: string[]): Promise<void> {
     log(`  ${'all approaches report the same total lag'.padEnd(76, '.')} ${verdict(agree)}`);
     log(line(`≥ ${TARGET_VS_KAFKAJS}× faster than (a) the kafkajs way (one call per group/topic), warm`, vsSequential, vsSequential >= TARGET_VS_KAFKAJS));
     log(line(`  same, collection only`, collectVsSequential, collectVsSequential >= TARGET_VS_KAFKAJS));
+    log(`    (a) sequential / ours full cycle, ${pairedRatioText(sequential, ours)}`);
     log(line('compared with (a) run all at once (Promise.all, a stronger baseline than the target names), warm', vsConcurrent));
     log(line(`  same, collection only`, collectVsConcurrent));
     log(line('faster than (b) without JVM start (ours cold)', vsTool, vsTool > 1));
@@ -185,7 +198,7 @@ export async function run(args: string[]): Promise<void> {
       for (const targetMs of rtts) {
         const calibration = await calibrateRtt(proxy, targetMs, cluster.brokers[0]!, proxied[0]!);
         const [o, c, s, k] = (await measureAll(
-          [oursApproach(proxied, lastGroups), collectOnlyApproach(proxied), kafkajsApproach(proxied, false), kafkajsApproach(proxied, true)],
+          [oursApproach(proxied, lastGroups, state), collectOnlyApproach(proxied), kafkajsApproach(proxied, false), kafkajsApproach(proxied, true)],
           rttRuns,
           // The broker is warm by now; two rounds warm the new clients and the proxy.
           Math.min(warmup, 2),
@@ -198,8 +211,8 @@ export async function run(args: string[]): Promise<void> {
       // Loopback once more, last: the first loopback run also pays for warming up the JITs
       // of this process and of the broker, which the RTT runs after it do not.
       const [o, c, s, k] = (await measureAll(
-        [oursApproach(cluster.brokers, lastGroups), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
-        rttRuns,
+        [oursApproach(cluster.brokers, lastGroups, state), collectOnlyApproach(cluster.brokers), kafkajsApproach(cluster.brokers, false), kafkajsApproach(cluster.brokers, true)],
+        runs,
         Math.min(warmup, 2),
       )) as [Measure, Measure, Measure, Measure];
       const again: RttPhase = { label: 'loopback, last', ours: o, collectOnly: c, sequential: s, concurrent: k, publishMs };
@@ -293,10 +306,10 @@ function collectOnlyApproach(brokers: string[]): Approach {
   };
 }
 
-function oursApproach(brokers: string[], lastGroups: { value: readonly GroupEvaluation[] }): Approach {
+function oursApproach(brokers: string[], lastGroups: { value: readonly GroupEvaluation[] }, store: InMemoryLagStateStore): Approach {
   const admin = new KafkaAdmin({ clientId: 'bench-ours', bootstrapBrokers: brokers });
   // EMF is serialized by Powertools as in Lambda, then discarded instead of written to stdout.
-  const monitor = new LagMonitor({ admin, store: new InMemoryLagStateStore(), emfSink: () => undefined }, { summaryPartitions: false });
+  const monitor = new LagMonitor({ admin, store, emfSink: () => undefined }, { summaryPartitions: false });
   return {
     name: 'ours',
     open: async () => undefined,

@@ -9,6 +9,28 @@ export interface PhaseMeasure {
   readonly requests: number;
   readonly totalLag: bigint;
   readonly emfDocuments?: number;
+  /** Every timed run, in round order (run i of every approach ran in round i). */
+  readonly warmRuns?: readonly number[];
+}
+
+/**
+ * The ratio `baseline / ours` round by round, as quartiles: the two ran in the same round,
+ * so a slow spell of the machine (here cycle times drift by ±30% between minutes) hits
+ * both. Shows how far the ratio of medians can be trusted; undefined without runs.
+ */
+export function pairedRatios(baseline: PhaseMeasure, ours: PhaseMeasure): { p25: number; median: number; p75: number } | undefined {
+  const a = baseline.warmRuns;
+  const b = ours.warmRuns;
+  if (a === undefined || b === undefined || a.length === 0 || a.length !== b.length) return undefined;
+  const sorted = a.map((ms, i) => ms / b[i]!).sort((x, y) => x - y);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p25: at(0.25), median: at(0.5), p75: at(0.75) };
+}
+
+/** `round by round: median 10.2× (p25 9.1×, p75 11.4×)`, or nothing without runs. */
+export function pairedRatioText(baseline: PhaseMeasure, ours: PhaseMeasure): string {
+  const r = pairedRatios(baseline, ours);
+  return r === undefined ? '' : `round by round: median ${r.median.toFixed(1)}× (p25 ${r.p25.toFixed(1)}×, p75 ${r.p75.toFixed(1)}×)`;
 }
 
 /** Every figure measured at one RTT (or on loopback, without `calibration`). */
@@ -68,6 +90,8 @@ export function printRttPhase(p: RttPhase, log: (line: string) => void, target: 
   const agree = [p.ours, p.collectOnly, p.sequential, p.concurrent].every((m) => m.totalLag === expectedLag);
   log(`  ${'all approaches report the loopback total lag'.padEnd(76, '.')} ${verdict(agree)}`);
   for (const r of ratios(p)) log(`  ${`${r.target ? `≥ ${target}× faster ` : ''}${r.label}, warm: ${r.ratio.toFixed(1)}×`.padEnd(76, '.')} ${verdict(r.ratio >= target, r.target)}`);
+  const paired = pairedRatioText(p.sequential, p.ours);
+  if (paired !== '') log(`  (a) sequential / ours full cycle, ${paired}`);
 }
 
 /** The ≥ `target`× verdicts of every phase side by side. */
