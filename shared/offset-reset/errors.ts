@@ -1,4 +1,4 @@
-import { ServerlessConsumerGroupsError } from '../errors/index.ts';
+import { ServerlessConsumerGroupsError, isRetriable } from '../errors/index.ts';
 import { OFFSET_RESET_ERROR_CODES } from './constants.ts';
 import type { GroupMemberSummary } from './types.ts';
 
@@ -61,8 +61,14 @@ export class GroupNotEmptyError extends OffsetResetError {
 
 /** A Lambda event-source-mapping call failed (list, update or get). */
 export class MappingsError extends OffsetResetError {
+  /**
+   * `retriable` defaults to what the cause says (`isRetriable`): a throttled or failed
+   * Lambda call may succeed later, an AccessDeniedException or a deleted mapping will not,
+   * and a caller that retries on `retriable` must not retry those. A cause that says
+   * nothing counts as retriable, as everywhere in this project.
+   */
   constructor(message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
-    super(message, { code: OFFSET_RESET_ERROR_CODES.mappings, retriable: options.retriable ?? true, cause: options.cause });
+    super(message, { code: OFFSET_RESET_ERROR_CODES.mappings, retriable: options.retriable ?? isRetriable(options.cause), cause: options.cause });
   }
 }
 
