@@ -2,6 +2,11 @@ import type { CommitObservation } from './types.ts';
 
 /** The largest window the columns hold (`burrowWindow`; the config allows 2–100). */
 export const MAX_WINDOW_SIZE = 1_000;
+/** Whether int64s are stored low word first (they are on every platform Lambda and Node run on; checked, not assumed). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Length markers of {@link TopicCommitWindows.build}: a window started and still empty, or dropped. */
+const STARTED_EMPTY = 0xffff;
+const DROPPED = 0xfffe;
 /** A lag of `null` (unknown): no lag is negative, and no int64 is below this one. */
 const NO_LAG = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -40,6 +45,8 @@ export class TopicCommitWindows extends Map<number, readonly CommitObservation[]
   #ints: BigInt64Array;
   /** Times at 3i + 2. */
   #floats: Float64Array;
+  /** The same bytes as 32-bit words: the decoder writes int64s below 2^53 through them, without a bigint. */
+  #words: Uint32Array;
   #lengths: Uint16Array;
   /** Partitions with a window, in the order they were recorded (the Map's order). */
   readonly #order: number[] = [];
@@ -53,6 +60,7 @@ export class TopicCommitWindows extends Map<number, readonly CommitObservation[]
     const { buffer, offset } = allocate(columns + slots * 2);
     this.#ints = new BigInt64Array(buffer, offset, slots * capacity * 3);
     this.#floats = new Float64Array(buffer, offset, slots * capacity * 3);
+    this.#words = new Uint32Array(buffer, offset, slots * capacity * 6);
     this.#lengths = new Uint16Array(buffer, offset + columns, slots);
   }
 
@@ -74,7 +82,7 @@ export class TopicCommitWindows extends Map<number, readonly CommitObservation[]
 
   /** `windows` as columns of `capacity` (itself when it already is), keeping each window's newest `capacity` observations. */
   static of(windows: ReadonlyMap<number, readonly CommitObservation[]>, capacity: number): TopicCommitWindows {
-    if (windows instanceof TopicCommitWindows && windows.capacity === capacity) return windows;
+    if (windows instanceof TopicCommitWindows) return windows.capacity === capacity ? windows : windows.#relayout(capacity);
     let slots = 0;
     for (const partition of windows.keys()) if (Number.isInteger(partition) && partition >= 0 && partition >= slots) slots = partition + 1;
     const out = new TopicCommitWindows(capacity, slots);
@@ -84,6 +92,76 @@ export class TopicCommitWindows extends Map<number, readonly CommitObservation[]
       const first = Math.max(0, observations.length - capacity);
       for (let i = first; i < observations.length; i++) out.#write(partition, i - first, observations[i]!.offset, observations[i]!.lag, observations[i]!.timeMs);
       out.#lengths[partition] = observations.length - first;
+      out.#order.push(partition);
+    }
+    return out;
+  }
+
+  /**
+   * Windows read from the state table without observation objects (`decodeGroupState`
+   * with `columns`): `fill` hands each stored window to the builder, oldest observation
+   * first. `capacity` is the longest window stored (`after` re-lays the columns out when
+   * the configured one differs). As in {@link of}, a partition whose number or values the
+   * columns cannot hold is dropped, and a partition stored twice keeps its last window
+   * in its first place (as `new Map(entries)` does).
+   */
+  static build(capacity: number, slots: number, fill: (builder: CommitWindowsBuilder) => void): TopicCommitWindows {
+    // No window is evaluated longer than MAX_WINDOW_SIZE (checkEvaluateOptions): keeping the
+    // newest that many is what `after` would do, and keeps lengths clear of the markers.
+    const out = new TopicCommitWindows(Math.min(MAX_WINDOW_SIZE, Math.max(1, capacity)), Math.max(1, slots));
+    let partition = -1;
+    let length = 0;
+    // While building, a partition's length may be one of two markers (lengths never exceed
+    // MAX_WINDOW_SIZE): so the Map's order is decided without searching it.
+    const builder: CommitWindowsBuilder = {
+      window(p) {
+        if (!Number.isInteger(p) || p < 0) return false;
+        if (p >= out.#slots) out.#grow(p + 1);
+        if (out.#lengths[p] === 0) out.#order.push(p);
+        partition = p;
+        length = 0;
+        out.#lengths[p] = STARTED_EMPTY;
+        return true;
+      },
+      observe(offset, lag, timeMs) {
+        if (length === out.capacity) {
+          // Longer than the columns: keep the newest, as `of` does.
+          const base = partition * out.capacity;
+          out.#floats.copyWithin(3 * base, 3 * (base + 1), 3 * (base + length));
+          length--;
+        }
+        if (!out.#writeStored(partition, length, offset, lag, timeMs)) return false;
+        out.#lengths[partition] = ++length;
+        return true;
+      },
+      drop() {
+        out.#lengths[partition] = DROPPED;
+      },
+    };
+    fill(builder);
+    let kept = 0;
+    for (const p of out.#order) {
+      const marker = out.#lengths[p];
+      if (marker === DROPPED) {
+        out.#lengths[p] = 0;
+        continue;
+      }
+      if (marker === STARTED_EMPTY) out.#lengths[p] = 0;
+      out.#order[kept++] = p;
+    }
+    out.#order.length = kept;
+    return out;
+  }
+
+  /** These windows in columns of another `capacity`, each keeping its newest observations. */
+  #relayout(capacity: number): TopicCommitWindows {
+    const out = new TopicCommitWindows(capacity, this.#slots);
+    for (const partition of this.#order) {
+      const length = this.#lengths[partition]!;
+      const kept = Math.min(length, capacity);
+      const from = 3 * (partition * this.capacity + length - kept);
+      out.#floats.set(this.#floats.subarray(from, from + 3 * kept), 3 * partition * capacity);
+      out.#lengths[partition] = kept;
       out.#order.push(partition);
     }
     return out;
@@ -168,6 +246,35 @@ export class TopicCommitWindows extends Map<number, readonly CommitObservation[]
     this.#floats[k + 2] = timeMs;
   }
 
+  /**
+   * Writes a stored observation: numbers (what the decoder reads below 2^53) go into the
+   * int64 columns as two 32-bit words, without a bigint each. False when a value does not
+   * fit the columns (then the window is dropped).
+   */
+  #writeStored(partition: number, i: number, offset: number | bigint, lag: number | bigint | null, timeMs: number): boolean {
+    const k = 3 * (partition * this.capacity + i);
+    if (!this.#writeInt(k, offset)) return false;
+    if (lag === null) this.#ints[k + 1] = NO_LAG;
+    else if (lag === NO_LAG || !this.#writeInt(k + 1, lag)) return false;
+    this.#floats[k + 2] = timeMs;
+    return true;
+  }
+
+  #writeInt(k: number, value: number | bigint): boolean {
+    if (typeof value === 'number') {
+      if (LITTLE_ENDIAN && value >= 0 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
+        this.#words[2 * k] = value % 0x1_0000_0000;
+        this.#words[2 * k + 1] = Math.floor(value / 0x1_0000_0000);
+        return true;
+      }
+      if (!Number.isSafeInteger(value)) return false;
+      value = BigInt(value);
+    }
+    if (value < NO_LAG || value > INT64_MAX) return false;
+    this.#ints[k] = value;
+    return true;
+  }
+
   #grow(slots: number): void {
     const bigger = new TopicCommitWindows(this.capacity, Math.max(slots, this.#slots * 2));
     bigger.#ints.set(this.#ints);
@@ -175,6 +282,7 @@ export class TopicCommitWindows extends Map<number, readonly CommitObservation[]
     this.#slots = bigger.#slots;
     this.#ints = bigger.#ints;
     this.#floats = bigger.#floats;
+    this.#words = bigger.#words;
     this.#lengths = bigger.#lengths;
   }
 
@@ -263,4 +371,14 @@ function allocate(bytes: number): { buffer: ArrayBuffer; offset: number } {
 /** Whether an observation's values fit the columns (int64 offset and lag, the lag not the null marker). */
 function fitsColumns(o: CommitObservation): boolean {
   return o.offset >= NO_LAG && o.offset <= INT64_MAX && (o.lag === null || (o.lag > NO_LAG && o.lag <= INT64_MAX));
+}
+
+/** What {@link TopicCommitWindows.build} hands the decoder. */
+export interface CommitWindowsBuilder {
+  /** Starts `partition`'s window (empty); false when it is not a partition number (skip its window). */
+  window(partition: number): boolean;
+  /** Appends the next observation of the current window; false when a value does not fit (then `drop` it). */
+  observe(offset: number | bigint, lag: number | bigint | null, timeMs: number): boolean;
+  /** Drops the current window. */
+  drop(): void;
 }

@@ -100,7 +100,7 @@ export class DynamoDbLagStateStore implements LagStateStore {
     const topics = new Map<string, TopicLagState>();
     for (const id of request.groups) {
       const text = texts.get(groupPk(id));
-      const state = text === undefined ? undefined : decodeGroupState(text);
+      const state = text === undefined ? undefined : decodeGroupState(text, { columns: true });
       if (state !== undefined) groups.set(id, state);
     }
     for (const name of request.topics) {

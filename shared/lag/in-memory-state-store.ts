@@ -41,7 +41,7 @@ export class InMemoryLagStateStore implements LagStateStore {
     const topics = new Map<string, TopicLagState>();
     for (const id of request.groups) {
       const stored = this.#groups.get(id);
-      const state = typeof stored === 'string' ? decodeGroupState(stored) : stored;
+      const state = typeof stored === 'string' ? decodeGroupState(stored, { columns: true }) : stored;
       if (state !== undefined) groups.set(id, state);
     }
     for (const name of request.topics) {

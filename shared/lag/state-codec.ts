@@ -1,5 +1,5 @@
 import type { MonitoredGroupType } from './constants.ts';
-import { TopicCommitWindows } from './commit-windows.ts';
+import { TopicCommitWindows, type CommitWindowsBuilder } from './commit-windows.ts';
 import type { CommitObservation, GroupLagState, MonitorIndex, OffsetTimePoint, TopicLagState } from './types.ts';
 
 /**
@@ -262,10 +262,23 @@ export function encodeGroupState(state: GroupLagState): string {
   return `${text}]}`;
 }
 
-/** Decodes {@link encodeGroupState}; `undefined` for another format version. */
-export function decodeGroupState(text: string): GroupLagState | undefined {
+/**
+ * Decodes {@link encodeGroupState}; `undefined` for another format version.
+ *
+ * `columns`: the windows come as `TopicCommitWindows`, read straight from the text, with
+ * no observation objects and no bigint per value below 2^53: what the state stores use,
+ * since the evaluation works on columns. A window holding a value no int64 holds, or under
+ * a key that is not a partition number, is then left out, as the evaluation would leave it
+ * out. Without: plain Maps of observation objects, every bigint kept.
+ */
+export function decodeGroupState(text: string, options: { readonly columns?: boolean } = {}): GroupLagState | undefined {
   const doc = JSON.parse(text) as GroupDocument;
   if (doc.v !== STATE_FORMAT_VERSION) return undefined;
+  if (options.columns) return { ...groupFields(doc), windows: new Map(doc.w.map(([topic, partitions]) => [topic, windowsInColumns(partitions)])) };
+  return { ...groupFields(doc), windows: new Map(doc.w.map(([topic, partitions]) => [topic, new Map(partitions.map(([p, text]) => [p, decodeObservations(text)]))])) };
+}
+
+function groupFields(doc: GroupDocument): Omit<GroupLagState, 'windows'> {
   return {
     groupId: doc.g,
     type: doc.ty,
@@ -274,8 +287,94 @@ export function decodeGroupState(text: string): GroupLagState | undefined {
     membersFingerprint: doc.fp,
     lastSeenMs: doc.ls,
     scaling: doc.sc === null ? null : { lastChangeAtMs: doc.sc[0], minimumPollers: doc.sc[1] },
-    windows: new Map(doc.w.map(([topic, partitions]) => [topic, new Map(partitions.map(([p, text]) => [p, decodeObservations(text)]))])),
   };
+}
+
+/** Observations in a window's text: its parts, `,`-separated (none when empty). */
+function countParts(text: string): number {
+  if (text === '') return 0;
+  let count = 1;
+  for (let i = text.indexOf(','); i !== -1; i = text.indexOf(',', i + 1)) count++;
+  return count;
+}
+
+/** A topic's stored windows as columns as wide as its longest window, read as {@link decodeObservations} reads them. */
+function windowsInColumns(partitions: ReadonlyArray<[number, string]>): TopicCommitWindows {
+  let capacity = 1;
+  let slots = 1;
+  for (const [partition, text] of partitions) {
+    capacity = Math.max(capacity, countParts(text));
+    if (Number.isInteger(partition) && partition >= slots) slots = partition + 1;
+  }
+  return TopicCommitWindows.build(capacity, slots, (builder) => {
+    for (const [partition, text] of partitions) {
+      if (!builder.window(partition)) continue;
+      if (!readWindow(partition, text, builder)) builder.drop();
+    }
+  });
+}
+
+/**
+ * A window's text into `builder`, as {@link decodeObservations} reads it. False when a
+ * value does not fit the columns. The text the encoder writes is read in one pass, values
+ * as numbers; anything else (a value of more than 10 digits, an offset past 2^53, another
+ * form the decoder accepts) is read again from the start the general way.
+ */
+function readWindow(partition: number, text: string, builder: CommitWindowsBuilder): boolean {
+  const fast = readCanonicalWindow(text, builder);
+  if (fast !== undefined) return fast;
+  builder.window(partition);
+  for (const o of decodeObservations(text)) if (!builder.observe(o.offset, o.lag, o.timeMs)) return false;
+  return true;
+}
+
+const COLON = 58;
+const COMMA = 44;
+const MINUS = 45;
+
+/**
+ * Parts of exactly three fields (`offset:lag:time`, lag possibly empty), each `-?[0-9a-z]{1,10}`:
+ * what `encodeWindow` writes. `undefined` as soon as the text is anything else.
+ */
+function readCanonicalWindow(text: string, builder: CommitWindowsBuilder): boolean | undefined {
+  const length = text.length;
+  if (length === 0) return true;
+  let offset = 0;
+  let timeMs = 0;
+  let lag: number | null = null;
+  let field = 0;
+  let value = 0;
+  let digits = 0;
+  let negative = false;
+  for (let i = 0; i <= length; i++) {
+    const c = i === length ? COMMA : text.charCodeAt(i);
+    if (c >= 48 && c <= 57) value = value * 36 + (c - 48);
+    else if (c >= 97 && c <= 122) value = value * 36 + (c - 87);
+    else if (c === MINUS && digits === 0 && !negative) {
+      negative = true;
+      continue;
+    } else if (c === COLON || c === COMMA) {
+      // An empty field is canonical only as the lag; a field ends with the part only as the time.
+      if (digits === 0 ? field !== 1 || negative : digits > 10) return undefined;
+      if ((c === COMMA) !== (field === 2)) return undefined;
+      const signed = negative ? -value : value;
+      if (field === 0) {
+        offset += signed;
+        if (!Number.isSafeInteger(offset)) return undefined;
+      } else if (field === 1) lag = digits === 0 ? null : signed;
+      else {
+        timeMs += signed;
+        if (!builder.observe(offset, lag, timeMs)) return false;
+      }
+      field = c === COMMA ? 0 : field + 1;
+      value = 0;
+      digits = 0;
+      negative = false;
+      continue;
+    } else return undefined;
+    digits++;
+  }
+  return true;
 }
 
 /** A topic's sample tables as a compact JSON string (`JSON.stringify` of a {@link TopicDocument}, written as {@link encodeGroupState}). */

@@ -50,6 +50,25 @@ describe('commit windows in columns (TopicCommitWindows)', () => {
     expect(next.get(1)).toEqual([obs(3n, 3n, T0 + 120_000), obs(4n, 2n, T0 + 180_000)]);
   });
 
+  it('re-lays columns out for another capacity, keeping each window\'s newest observations', () => {
+    let columns = recordAll(undefined, 4, 0, [[1, obs(1n, 3n, T0)], [0, obs(7n, null, T0)]]);
+    columns = recordAll(columns, 4, 0, [[1, obs(2n, 2n, T0 + 60_000)], [0, obs(8n, null, T0 + 60_000)]]);
+    columns = recordAll(columns, 4, 0, [[1, obs(3n, 1n, T0 + 120_000)], [0, obs(9n, 0n, T0 + 120_000)]]);
+    const narrow = TopicCommitWindows.of(columns, 2);
+    expect(narrow.capacity).toBe(2);
+    expect(new Map(narrow)).toEqual(
+      new Map([
+        [1, [obs(2n, 2n, T0 + 60_000), obs(3n, 1n, T0 + 120_000)]],
+        [0, [obs(8n, null, T0 + 60_000), obs(9n, 0n, T0 + 120_000)]],
+      ]),
+    );
+    expect([...narrow.keys()]).toEqual([1, 0]);
+    const wide = TopicCommitWindows.of(columns, 8);
+    expect(new Map(wide)).toEqual(new Map(columns));
+    // Recording goes on from the re-laid columns.
+    expect(recordAll(narrow, 2, 0, [[1, obs(4n, 0n, T0 + 180_000)]]).get(1)).toEqual([obs(3n, 1n, T0 + 120_000), obs(4n, 0n, T0 + 180_000)]);
+  });
+
   it('carries windows over to a new capacity (the window size was reconfigured), newest first', () => {
     const wide = recordAll(undefined, 4, 0, [[0, obs(1n, 3n, T0)]]);
     const wider = recordAll(wide, 4, 0, [[0, obs(2n, 2n, T0 + 60_000)]]);
