@@ -2,7 +2,9 @@
 // operation, without its middleware stack, protocol layer and per-service error classes.
 // Those cost a function ~70 KB of bundle per client (the Lambda client's error schemas
 // register themselves at import, so they cannot be tree-shaken); the signer and the
-// credential chain are already in every bundle that talks to AWS.
+// credential chain are already in every bundle that talks to AWS. What of the stack matters
+// is kept: standard-mode retries with jittered backoff, and the signing middleware's clock
+// skew correction.
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import {
@@ -63,6 +65,9 @@ export interface AwsServiceDescription extends AwsServiceNames {
  */
 const CALLER_RETRIED_ERROR_CODES: ReadonlySet<string> = new Set(['ResourceConflictException']);
 
+/** SigV4 refuses a signature dated this far from the server's clock (the SDK's skew window). */
+const CLOCK_SKEW_LIMIT_MS = 5 * 60 * 1000;
+
 /**
  * Sends signed REST-JSON requests to one AWS service, retrying throttling, 5xx and network
  * errors like the SDK's `standard` retry mode. Region and endpoint are resolved once, here.
@@ -81,6 +86,15 @@ export class RestJsonClient {
   readonly #maxAttempts: number;
   readonly #timeoutMs: number;
   readonly #retryBaseDelayMs: number;
+  /**
+   * Server time minus local time, learnt from answers' `Date` header once they differ by
+   * 5 minutes or more (`systemClockOffset` in the SDK): SigV4 signatures older or newer than
+   * 5 minutes are refused, so a machine with a wrong clock (a laptop running groupctl)
+   * would otherwise fail every call.
+   */
+  #clockOffsetMs = 0;
+  /** Errors answered while the clock offset was being corrected: worth one more attempt, signed anew. */
+  readonly #skewCorrected = new WeakSet<object>();
 
   constructor(service: AwsServiceDescription, options: AwsClientOptions = {}) {
     const env = options.env ?? process.env;
@@ -111,7 +125,7 @@ export class RestJsonClient {
       try {
         return await this.#attempt(request);
       } catch (error) {
-        if (attempt >= this.#maxAttempts || !retriedHere(error)) throw error;
+        if (attempt >= this.#maxAttempts || !(retriedHere(error) || this.#skewCorrected.has(error as object))) throw error;
         await sleep(this.#backoffMs(attempt, error));
       }
     }
@@ -133,7 +147,7 @@ export class RestJsonClient {
       // `host` as fetch will send it (with the port when not the default one): it is signed.
       headers: { host: this.endpoint.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body,
-    });
+    }, { signingDate: new Date(Date.now() + this.#clockOffsetMs) });
     const headers = new Headers({ 'user-agent': 'serverless-consumer-groups' });
     for (const [name, value] of Object.entries(signed.headers)) if (name.toLowerCase() !== 'host') headers.set(name, value);
     // The query string exactly as it was signed (RFC 3986), not URLSearchParams' form encoding.
@@ -155,8 +169,21 @@ export class RestJsonClient {
       const reason = isTimeout(error) ? `timed out after ${this.#timeoutMs} ms` : describeFetchError(error);
       throw new AwsNetworkError(`${request.operation}: no answer from ${this.endpoint.origin} (${reason})`, { operation: request.operation, cause: error });
     }
+    const corrected = this.#learnClockOffset(responseHeaders.get('date'));
     if (status >= 200 && status < 300) return parseSuccess(request.operation, status, text);
-    throw serviceError(request.operation, status, responseHeaders, text);
+    const error = serviceError(request.operation, status, responseHeaders, text);
+    if (corrected) this.#skewCorrected.add(error);
+    throw error;
+  }
+
+  /** As the SDK's signing middleware: adopts the server's clock when ours is 5 minutes or more off it. True when it changed. */
+  #learnClockOffset(dateHeader: string | null): boolean {
+    const serverMs = dateHeader === null ? Number.NaN : Date.parse(dateHeader);
+    if (!Number.isFinite(serverMs)) return false;
+    const now = Date.now();
+    if (Math.abs(now + this.#clockOffsetMs - serverMs) < CLOCK_SKEW_LIMIT_MS) return false;
+    this.#clockOffsetMs = serverMs - now;
+    return true;
   }
 
   #backoffMs(attempt: number, error: unknown): number {

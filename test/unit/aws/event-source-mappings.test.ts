@@ -183,6 +183,57 @@ describe('LambdaEventSourceMappings', () => {
       await expect(client().get(UUID)).rejects.toMatchObject({ name: 'UnknownError', status: 400 });
     });
 
+    describe('a clock 5 minutes or more off the service\'s (SigV4 refuses such signatures)', () => {
+      const HOUR = 3_600_000;
+      /** `x-amz-date` of a recorded request, as epoch ms. */
+      const signedAt = (i: number): number => {
+        const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(aws.requests[i]!.headers['x-amz-date']))!;
+        return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+      };
+      const expired = (serverMs: number) => ({
+        status: 403,
+        headers: { 'x-amzn-errortype': 'InvalidSignatureException', date: new Date(serverMs).toUTCString() },
+        body: { message: 'Signature expired: 20261125T010000Z is now earlier than 20261125T015500Z' },
+      });
+
+      it('adopts the service\'s clock from the refusal\'s Date header and signs the call again with it', async () => {
+        // GIVEN a service whose clock is an hour ahead, refusing the first signature
+        const serverMs = Date.now() + HOUR;
+        aws.answer(expired(serverMs), { status: 200, headers: { date: new Date(serverMs).toUTCString() }, body: { EventSourceMappings: [] } });
+        // WHEN listing, then listing again
+        const lambda = client();
+        await expect(lambda.list()).resolves.toEqual({ EventSourceMappings: [] });
+        await lambda.list();
+        // THEN the second attempt and every later call are signed an hour ahead
+        expect(aws.requests).toHaveLength(3);
+        expect(Math.abs(signedAt(0) - (serverMs - HOUR))).toBeLessThan(60_000);
+        expect(Math.abs(signedAt(1) - serverMs)).toBeLessThan(60_000);
+        expect(Math.abs(signedAt(2) - serverMs)).toBeLessThan(60_000);
+      });
+
+      it('learns it from a success too, before any call is refused', async () => {
+        const serverMs = Date.now() - 2 * HOUR;
+        aws.answer({ status: 200, headers: { date: new Date(serverMs).toUTCString() }, body: { EventSourceMappings: [] } });
+        const lambda = client();
+        await lambda.list();
+        await lambda.list();
+        expect(Math.abs(signedAt(1) - serverMs)).toBeLessThan(60_000);
+      });
+
+      it('tries once more only when the refusal corrected the clock, and keeps the clock within 5 minutes as it is', async () => {
+        // A refusal whose Date agrees with ours is not about the clock: not retried.
+        aws.answer(expired(Date.now() + 60_000));
+        await expect(client().list()).rejects.toMatchObject({ name: 'InvalidSignatureException', status: 403, retriable: false });
+        expect(aws.requests).toHaveLength(1);
+        expect(Math.abs(signedAt(0) - Date.now())).toBeLessThan(60_000);
+        // Refused again after the correction: the second refusal is final.
+        const serverMs = Date.now() + HOUR;
+        aws.answer(expired(serverMs), expired(serverMs));
+        await expect(client().list()).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+        expect(aws.requests).toHaveLength(3);
+      });
+    });
+
     it('does not retry a client error', async () => {
       aws.answer({ status: 400, headers: { 'x-amzn-errortype': 'InvalidParameterValueException' }, body: { message: 'bad' } });
       await expect(client().list()).rejects.toMatchObject({ name: 'InvalidParameterValueException', retriable: false });
