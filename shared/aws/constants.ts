@@ -40,15 +40,16 @@ export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * DNS suffix of each AWS partition other than `aws` (`amazonaws.com`, which `aws-us-gov`
- * shares), by region prefix: the partitions table of the SDK's endpoint rules
- * (@aws-sdk/core util-endpoints partitions.json). Longest prefixes first.
+ * DNS suffixes of each AWS partition other than `aws` (`amazonaws.com` and, dual-stack,
+ * `api.aws`, which `aws-us-gov` shares), by region prefix: the partitions table of the
+ * SDK's endpoint rules (@aws-sdk/core util-endpoints partitions.js), where every partition
+ * supports FIPS and dual-stack. Longest prefixes first.
  */
-export const PARTITION_DNS_SUFFIXES: readonly (readonly [regionPrefix: string, dnsSuffix: string])[] = [
-  ['us-isob-', 'sc2s.sgov.gov'],
-  ['us-isof-', 'csp.hci.ic.gov'],
-  ['us-iso-', 'c2s.ic.gov'],
-  ['eu-isoe-', 'cloud.adc-e.uk'],
-  ['eusc-', 'amazonaws.eu'],
-  ['cn-', 'amazonaws.com.cn'],
+export const PARTITION_DNS_SUFFIXES: readonly (readonly [regionPrefix: string, dnsSuffix: string, dualStackDnsSuffix: string])[] = [
+  ['us-isob-', 'sc2s.sgov.gov', 'api.aws.scloud'],
+  ['us-isof-', 'csp.hci.ic.gov', 'api.aws.hci.ic.gov'],
+  ['us-iso-', 'c2s.ic.gov', 'api.aws.ic.gov'],
+  ['eu-isoe-', 'cloud.adc-e.uk', 'api.cloud-aws.adc-e.uk'],
+  ['eusc-', 'amazonaws.eu', 'api.amazonwebservices.eu'],
+  ['cn-', 'amazonaws.com.cn', 'api.amazonwebservices.com.cn'],
 ];

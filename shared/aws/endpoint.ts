@@ -33,7 +33,13 @@ export function resolveRegion(region: string | undefined, env: NodeJS.ProcessEnv
  * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`, as the SDK does
  * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
  *
- * @throws AwsConfigError naming the option or variable whose value is not an http(s) URL
+ * The regional endpoint honours `AWS_USE_FIPS_ENDPOINT` (`lambda-fips.<region>`) and
+ * `AWS_USE_DUALSTACK_ENDPOINT` (the partition's dual-stack domain, `api.aws`), as the SDK's
+ * standard regional rules do; a configured endpoint URL overrides both
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-endpoints.html).
+ *
+ * @throws AwsConfigError naming the option or variable whose value is not an http(s) URL,
+ * or not `true`/`false`
  * @example
  * resolveEndpoint({ envKey: 'LAMBDA', endpointPrefix: 'lambda' }, 'eu-west-1', undefined, {}).href; // 'https://lambda.eu-west-1.amazonaws.com/'
  */
@@ -46,8 +52,18 @@ export function resolveEndpoint(service: AwsServiceNames, region: string, endpoi
     const globalValue = env.AWS_ENDPOINT_URL?.trim();
     if (globalValue) return parseEndpoint('AWS_ENDPOINT_URL', globalValue);
   }
-  const suffix = PARTITION_DNS_SUFFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'amazonaws.com';
-  return parseEndpoint('region', `https://${service.endpointPrefix}.${region}.${suffix}`);
+  const fips = booleanSetting(env, 'AWS_USE_FIPS_ENDPOINT');
+  const dualStack = booleanSetting(env, 'AWS_USE_DUALSTACK_ENDPOINT');
+  const [, dnsSuffix, dualStackDnsSuffix] = PARTITION_DNS_SUFFIXES.find(([prefix]) => region.startsWith(prefix)) ?? ['', 'amazonaws.com', 'api.aws'];
+  return parseEndpoint('region', `https://${service.endpointPrefix}${fips ? '-fips' : ''}.${region}.${dualStack ? dualStackDnsSuffix : dnsSuffix}`);
+}
+
+/** `true` or `false` (any case; unset or blank is false), as the SDK reads these switches; anything else is an error naming the variable. */
+function booleanSetting(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name]?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new AwsConfigError(name, `expected "true" or "false", got '${env[name]}'`);
 }
 
 function parseEndpoint(setting: string, value: string): URL {

@@ -46,6 +46,28 @@ describe('the endpoint', () => {
     expect(resolveEndpoint(LAMBDA, 'us-isob-east-1', undefined, {}).href).toBe('https://lambda.us-isob-east-1.sc2s.sgov.gov/');
   });
 
+  it('is the FIPS and/or dual-stack endpoint of the partition when AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT are true', () => {
+    const both = { AWS_USE_FIPS_ENDPOINT: 'true', AWS_USE_DUALSTACK_ENDPOINT: 'true' };
+    // The SDK's Lambda endpoint rules give these (its endpoint test cases).
+    expect(resolveEndpoint(LAMBDA, 'ap-south-2', undefined, both).href).toBe('https://lambda-fips.ap-south-2.api.aws/');
+    expect(resolveEndpoint(LAMBDA, 'ap-south-2', undefined, { AWS_USE_FIPS_ENDPOINT: 'true' }).href).toBe('https://lambda-fips.ap-south-2.amazonaws.com/');
+    expect(resolveEndpoint(LAMBDA, 'us-gov-east-1', undefined, { AWS_USE_DUALSTACK_ENDPOINT: 'TRUE' }).href).toBe('https://lambda.us-gov-east-1.api.aws/');
+    expect(resolveEndpoint(LAMBDA, 'cn-north-1', undefined, both).href).toBe('https://lambda-fips.cn-north-1.api.amazonwebservices.com.cn/');
+    expect(resolveEndpoint(LAMBDA, 'us-iso-east-1', undefined, { AWS_USE_DUALSTACK_ENDPOINT: 'true' }).href).toBe('https://lambda.us-iso-east-1.api.aws.ic.gov/');
+    expect(resolveEndpoint(LAMBDA, 'eu-west-1', undefined, { AWS_USE_FIPS_ENDPOINT: 'false', AWS_USE_DUALSTACK_ENDPOINT: ' ' }).href).toBe('https://lambda.eu-west-1.amazonaws.com/');
+  });
+
+  it('lets a configured endpoint URL override FIPS and dual-stack, as the SDK does', () => {
+    const env = { AWS_USE_FIPS_ENDPOINT: 'true', AWS_USE_DUALSTACK_ENDPOINT: 'true', AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:4010' };
+    expect(resolveEndpoint(LAMBDA, 'eu-west-1', undefined, env).href).toBe('http://127.0.0.1:4010/');
+    expect(resolveEndpoint(LAMBDA, 'eu-west-1', 'http://localhost:9001', { AWS_USE_FIPS_ENDPOINT: 'true' }).href).toBe('http://localhost:9001/');
+  });
+
+  it('rejects a FIPS or dual-stack switch that is neither true nor false, naming the variable', () => {
+    expect(() => resolveEndpoint(LAMBDA, 'eu-west-1', undefined, { AWS_USE_FIPS_ENDPOINT: 'yes' })).toThrow(/^AWS_USE_FIPS_ENDPOINT: expected "true" or "false", got 'yes'$/);
+    expect(() => new LambdaEventSourceMappings({ credentials, env: { AWS_REGION: 'eu-west-1', AWS_USE_DUALSTACK_ENDPOINT: '1' } })).toThrow(AwsConfigError);
+  });
+
   it('ignores the variables when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true, as the SDK does', () => {
     const env = { AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:4010', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
     expect(resolveEndpoint(LAMBDA, 'eu-west-1', undefined, env).href).toBe('https://lambda.eu-west-1.amazonaws.com/');
