@@ -160,22 +160,12 @@ export class CycleEvaluator {
 
 /** A group known from earlier cycles and no longer listed. */
 function vanished(groupId: string, previous: GroupLagState | undefined): GroupEvaluation {
-  return {
-    groupId,
-    type: previous?.type ?? 'classic',
-    state: 'Dead',
-    members: [],
-    generation: null,
-    status: GROUP_STATUS.notFound,
-    totalLag: 0n,
-    maxLagPartition: null,
-    complete: 0,
-    rebalances: 0,
-    topics: [],
-    partitions: [],
-    errors: [],
-    evaluated: false,
-  };
+  return notEvaluated({ groupId, type: previous?.type ?? 'classic', state: 'Dead', members: [], generation: null, status: GROUP_STATUS.notFound, errors: [] });
+}
+
+/** A group whose partitions were not evaluated: no lag, no topics, nothing complete. */
+function notEvaluated(group: Pick<GroupEvaluation, 'groupId' | 'type' | 'state' | 'members' | 'generation' | 'status' | 'errors'>): GroupEvaluation {
+  return { ...group, totalLag: 0n, maxLagPartition: null, complete: 0, rebalances: 0, topics: [], partitions: [], evaluated: false };
 }
 
 /**
@@ -247,22 +237,7 @@ function evaluateGroup(
   const rebalances = group.described ? shape.rebalances : 0;
   if (!group.offsetsAvailable) {
     return {
-      evaluation: {
-        groupId: group.groupId,
-        type: group.type,
-        state: group.state,
-        members: group.members,
-        generation: group.generation,
-        status: GROUP_STATUS.ok,
-        totalLag: 0n,
-        maxLagPartition: null,
-        complete: 0,
-        rebalances: 0,
-        topics: [],
-        partitions: [],
-        errors: group.errors,
-        evaluated: false,
-      },
+      evaluation: notEvaluated({ groupId: group.groupId, type: group.type, state: group.state, members: group.members, generation: group.generation, status: GROUP_STATUS.ok, errors: group.errors }),
       state: undefined,
     };
   }
