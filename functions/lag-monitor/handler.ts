@@ -47,6 +47,7 @@ async function createMonitor(): Promise<LagMonitor> {
       hotPartitionFactor: settings.hotPartitionFactor,
       hotPartitionMinLag: settings.hotPartitionMinLag,
       groupsPerRequest: settings.groupsPerRequest,
+      topicRefreshMs: settings.topicRefreshMs,
     },
   );
 }

@@ -8,8 +8,12 @@ import type { CollectedTopic } from './types.ts';
 export interface PrefetchedLogOffsets {
   /** The partition count each topic was asked with (the previous cycle's). */
   readonly partitionCounts: ReadonlyMap<string, number>;
-  /** This cycle's partition counts and leaders, from the Metadata request sent alongside. */
+  /**
+   * Partition counts and leaders: this cycle's, from the Metadata request sent alongside
+   * (`fresh`), or the ones the client cached when it last asked.
+   */
   readonly layouts: ReadonlyMap<string, TopicLayout>;
+  readonly fresh: boolean;
   readonly ends: LogOffsets;
   readonly starts: LogOffsets;
 }
@@ -18,25 +22,36 @@ export interface PrefetchedLogOffsets {
  * Log end and start offsets of every partition of the `known` topics, asked at the start
  * of a cycle, before the group requests: ListOffsets routed by the leaders the previous
  * cycle's Metadata named (a leader that moved answers NOT_LEADER_OR_FOLLOWER and the
- * client retries with fresh metadata), and one Metadata request alongside, whose answer
- * says which of the offsets still describe the topics (see {@link prefetchedTopic}).
+ * client retries with fresh metadata). With `refresh`, one Metadata request alongside,
+ * whose answer says which of the offsets still describe the topics (see
+ * {@link prefetchedTopic}); without, the layouts the client cached are taken as they are:
+ * a topic deleted since answers UNKNOWN_TOPIC_OR_PARTITION, a moved leader
+ * NOT_LEADER_OR_FOLLOWER, and only added partitions go unseen (see `outdatedTopics` in
+ * `collectLag`).
  * A broker answers one connection's requests in order, so offsets asked first are in
  * before the committed offsets: groups can be evaluated as their committed offsets arrive.
  * Never rejects: any failure (a deleted topic, a partition without a leader, a broker
  * down) resolves to `undefined` and the cycle takes the ordinary path, whose per-leader
  * fallbacks attribute errors precisely.
  */
-export async function prefetchLogOffsets(admin: KafkaAdmin, known: ReadonlyMap<string, number> | undefined, topicsPerCall: number): Promise<PrefetchedLogOffsets | undefined> {
+export async function prefetchLogOffsets(
+  admin: KafkaAdmin,
+  known: ReadonlyMap<string, number> | undefined,
+  topicsPerCall: number,
+  refresh: boolean,
+): Promise<PrefetchedLogOffsets | undefined> {
   if (known === undefined || known.size === 0) return undefined;
+  const topics = [...known.keys()];
   try {
     const [metadata, ends, starts] = await Promise.all([
-      admin.metadata({ topics: [...known.keys()], forceUpdate: true }),
+      // Without `refresh`, a topic missing from the cache (another admin call forgot it) is asked.
+      admin.metadata(refresh ? { topics, forceUpdate: true } : { topics, metadataMaxAge: Number.POSITIVE_INFINITY }),
       askAll(admin, known, LIST_OFFSETS_LATEST, topicsPerCall),
       askAll(admin, known, LIST_OFFSETS_EARLIEST, topicsPerCall),
     ]);
     const layouts = new Map<string, TopicLayout>();
     for (const [topic, info] of metadata.topics) layouts.set(topic, { partitionCount: info.partitionsCount, leaders: info.partitions.map((p) => p.leader) });
-    return { partitionCounts: known, layouts, ends, starts };
+    return { partitionCounts: known, layouts, ends, starts, fresh: refresh };
   } catch {
     return undefined;
   }

@@ -39,6 +39,17 @@ export interface CollectLagOptions {
    */
   readonly knownTopics?: ReadonlyMap<string, number>;
   /**
+   * Whether the metadata of `knownTopics` is asked again this cycle (one Metadata request,
+   * alongside). Without it, their partition counts and leaders are the ones the client
+   * cached: moved leaders and deleted topics still show (ListOffsets refuses them), but
+   * partitions added since only when a group commits on or is assigned one
+   * (`LagCollection.outdatedTopics`); the others wait for the next refresh. Kafka clients
+   * refresh every 5 minutes (`metadata.max.age.ms`), Burrow every 60 s against offsets
+   * every 10 s (`topic-refresh`); `LagMonitor` follows `topicRefreshMs`.
+   * @default true
+   */
+  readonly refreshKnownTopics?: boolean;
+  /**
    * Called with each group as soon as its data is complete, while the brokers may still be
    * answering for other groups, so that the caller can evaluate it meanwhile. `topics`
    * holds every topic of its partitions. Each group of the result is passed exactly once,
@@ -91,7 +102,7 @@ export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions =
   // answers one connection's requests in order.
   const listing = listConsumerGroups(admin, options.states);
   listing.catch(() => undefined); // awaited below
-  const prefetch = prefetchLogOffsets(admin, options.knownTopics, logOptions.topicsPerCall);
+  const prefetch = prefetchLogOffsets(admin, options.knownTopics, logOptions.topicsPerCall, options.refreshKnownTopics ?? true);
 
   let listed: ListedGroup[];
   let listingComplete = true;
@@ -156,11 +167,20 @@ export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions =
   for (const group of described.values()) for (const m of group.members) for (const topic of m.assignment.keys()) topicNames.add(topic);
 
   // The prefetched topics as they are, the rest asked now (all of them on a first cycle).
+  // A prefetched topic some group commits on or is assigned beyond is asked again too,
+  // unless it went out with a group already: then this cycle keeps it as it was handed.
   const prefetched = await prefetch;
+  const extents = partitionExtents(committed.values(), described.values());
+  const outdated = new Set(early?.outdated);
   const fromPrefetch = new Map<string, CollectedTopic>();
   const remaining: string[] = [];
   for (const topic of [...topicNames].sort()) {
-    const collected = early?.topic(topic) ?? (prefetched === undefined ? undefined : prefetchedTopic(prefetched, topic));
+    const handed = early?.topic(topic);
+    let collected = handed ?? (prefetched === undefined ? undefined : prefetchedTopic(prefetched, topic));
+    if (collected !== undefined && (extents.get(topic) ?? 0) > collected.partitionCount) {
+      outdated.add(topic);
+      if (handed === undefined) collected = undefined;
+    }
     if (collected === undefined) remaining.push(topic);
     else fromPrefetch.set(topic, collected);
   }
@@ -203,7 +223,18 @@ export async function collectLag(admin: KafkaAdmin, options: CollectLagOptions =
   if (layouts.missing.length > 0) {
     errors.push(`ignored commits on topics that no longer exist: ${layouts.missing.join(', ')}`);
   }
-  return { groups, topics, vanishedGroups, errors, listingComplete };
+  return { groups, topics, vanishedGroups, errors, listingComplete, outdatedTopics: [...outdated].sort() };
+}
+
+/** topic -> 1 + the highest partition any group has committed on or is assigned. */
+function partitionExtents(offsets: Iterable<CommittedOffsets>, groups: Iterable<DescribedGroup>): Map<string, number> {
+  const extents = new Map<string, number>();
+  const widen = (topic: string, extent: number): void => {
+    if (extent > (extents.get(topic) ?? 0)) extents.set(topic, extent);
+  };
+  for (const byTopic of offsets) for (const [topic, committed] of byTopic) widen(topic, committed.length);
+  for (const group of groups) for (const m of group.members) for (const [topic, partitions] of m.assignment) for (const p of partitions) widen(topic, p + 1);
+  return extents;
 }
 
 /**
@@ -220,6 +251,10 @@ class EarlyAssembly {
   readonly #topics = new Map<string, CollectedTopic | null>();
   /** The non-null entries of `#topics`: what early groups are assembled with and handed out with. */
   readonly #ready = new Map<string, CollectedTopic>();
+  /** Topics handed out with a group: this cycle keeps them as they are. */
+  readonly #handed = new Set<string>();
+  /** Topics a group committed on or is assigned beyond their partition count. */
+  readonly outdated = new Set<string>();
   readonly #groups = new Map<string, CollectedGroup>();
 
   constructor(onGroup: NonNullable<CollectLagOptions['onGroup']>, prefetch: Promise<PrefetchedLogOffsets | undefined>) {
@@ -234,13 +269,24 @@ class EarlyAssembly {
     for (const listed of piece) {
       const input = inputOf(listed);
       if (input.offsets === undefined) continue;
+      const topics = topicsOf(input.offsets, input.description?.members ?? []);
       let ready = true;
-      for (const topic of topicsOf(input.offsets, input.description?.members ?? [])) {
+      for (const topic of topics) {
         let collected = this.#topics.get(topic);
         if (collected === undefined) {
           collected = prefetchedTopic(prefetched, topic) ?? null;
           this.#topics.set(topic, collected);
           if (collected !== null) this.#ready.set(topic, collected);
+        }
+        if (collected !== null && extentOf(topic, input) > collected.partitionCount) {
+          // Partitions added since the layout was read (cached metadata): the topic is asked
+          // again after the group requests, unless it went out with a group already (this
+          // cycle then keeps it as handed, for every group).
+          this.outdated.add(topic);
+          if (!this.#handed.has(topic)) {
+            this.#topics.set(topic, (collected = null));
+            this.#ready.delete(topic);
+          }
         }
         if (collected === null) {
           ready = false;
@@ -249,6 +295,7 @@ class EarlyAssembly {
       }
       if (!ready) continue;
       const group = assembleGroup(listed, { ...input, topics: this.#ready, missingTopics: NO_TOPICS, unavailable: NO_REASONS });
+      for (const topic of topics) this.#handed.add(topic);
       this.#groups.set(listed.groupId, group);
       this.#onGroup(group, this.#ready);
     }
@@ -256,13 +303,20 @@ class EarlyAssembly {
 
   /** The prefetched topic handed out with early groups, if any (the late assembly must use the same object). */
   topic(name: string): CollectedTopic | undefined {
-    return this.#topics.get(name) ?? undefined;
+    return this.#handed.has(name) ? (this.#topics.get(name) ?? undefined) : undefined;
   }
 
   group(groupId: string): CollectedGroup | undefined {
     return this.#groups.get(groupId);
   }
 
+}
+
+/** 1 + the highest partition of `topic` the group has committed on or is assigned. */
+function extentOf(topic: string, input: Pick<AssemblyInput, 'description' | 'offsets'>): number {
+  let extent = input.offsets?.get(topic)?.length ?? 0;
+  for (const m of input.description?.members ?? []) for (const p of m.assignment.get(topic) ?? []) if (p + 1 > extent) extent = p + 1;
+  return extent;
 }
 
 const NO_TOPICS: ReadonlySet<string> = new Set();

@@ -26,6 +26,7 @@ export interface LagMonitorSettings {
   readonly hotPartitionFactor: number;
   readonly hotPartitionMinLag: bigint;
   readonly groupsPerRequest: number;
+  readonly topicRefreshMs: number;
   readonly kafkaTimeoutMs: number;
 }
 
@@ -114,6 +115,7 @@ const EnvSchema = z.object({
   SCG_HOT_PARTITION_FACTOR: num(LAG_DEFAULTS.hotPartitionFactor, 1, 1_000),
   SCG_HOT_PARTITION_MIN_LAG: lagCount(LAG_DEFAULTS.hotPartitionMinLag),
   SCG_GROUPS_PER_REQUEST: int(LAG_DEFAULTS.groupsPerRequest, 1, 10_000),
+  SCG_LAG_TOPIC_REFRESH_SECONDS: int(LAG_DEFAULTS.topicRefreshMs / 1_000, 0, 86_400),
   SCG_KAFKA_TIMEOUT_MS: int(10_000, 100, 300_000),
 });
 
@@ -158,6 +160,7 @@ export function lagMonitorSettingsFromEnv(env: NodeJS.ProcessEnv): LagMonitorSet
     hotPartitionFactor: e.SCG_HOT_PARTITION_FACTOR,
     hotPartitionMinLag: e.SCG_HOT_PARTITION_MIN_LAG,
     groupsPerRequest: e.SCG_GROUPS_PER_REQUEST,
+    topicRefreshMs: e.SCG_LAG_TOPIC_REFRESH_SECONDS * 1_000,
     kafkaTimeoutMs: e.SCG_KAFKA_TIMEOUT_MS,
   };
 }

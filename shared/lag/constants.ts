@@ -90,6 +90,12 @@ export const LAG_DEFAULTS = {
   topicsPerListOffsets: 1_000,
   /** Batches of groups collected at the same time. */
   concurrency: 4,
+  /**
+   * How long a warm monitor reads the known topics' log offsets by the partition counts and
+   * leaders it cached, before asking Metadata for them again (Kafka clients'
+   * `metadata.max.age.ms`).
+   */
+  topicRefreshMs: 300_000,
   /** State items not written for this long expire (DynamoDB TTL), e.g. deleted groups. */
   stateTtlSeconds: 7 * 24 * 3600,
 } as const;

@@ -6,7 +6,8 @@ import { autoscaleGroups } from './autoscaler.ts';
 import type { AutoscaleResult } from './autoscaler.ts';
 import { collectLag } from './collect.ts';
 import type { CollectLagOptions } from './collect.ts';
-import { describeError } from './errors.ts';
+import { LAG_DEFAULTS } from './constants.ts';
+import { LagConfigError, describeError } from './errors.ts';
 import { CycleEvaluator, checkEvaluateOptions } from './evaluate.ts';
 import { EarlyEvaluation } from './early-evaluation.ts';
 import type { EvaluateOptions } from './evaluate.ts';
@@ -49,6 +50,14 @@ export interface LagMonitorOptions extends CollectLagOptions, EvaluateOptions {
   readonly autoscaling?: Readonly<Record<string, ScalingPolicy>>;
   /** Partitions in the summary. @default true */
   readonly summaryPartitions?: boolean;
+  /**
+   * How long the partition counts and leaders of the topics known from earlier cycles are
+   * used before a cycle asks Metadata for them again (`CollectLagOptions.refreshKnownTopics`);
+   * 0 asks every cycle. Until then, a partition added to a topic shows as soon as a group
+   * commits on or is assigned it, and otherwise at the next refresh.
+   * @default 300 000 (5 minutes, as Kafka clients' `metadata.max.age.ms`)
+   */
+  readonly topicRefreshMs?: number;
 }
 
 /** Result of {@link LagMonitor.runCycle}. */
@@ -76,10 +85,14 @@ export class LagMonitor {
   readonly #policies: Map<string, ScalingPolicy>;
   /** Partition counts of the topics the last cycle read: a warm instance prefetches their offsets. */
   #knownTopics: ReadonlyMap<string, number> | undefined;
+  /** When a cycle last read the metadata of every topic it collected (clock ms). */
+  #topicsRefreshedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(deps: LagMonitorDeps, options: LagMonitorOptions = {}) {
     // Here, once, rather than as a failed cycle every invocation.
     checkEvaluateOptions(options);
+    const refresh = options.topicRefreshMs;
+    if (refresh !== undefined && !(Number.isFinite(refresh) && refresh >= 0)) throw new LagConfigError('topicRefreshMs', `expected milliseconds from 0, got ${refresh}`);
     this.#deps = deps;
     this.#options = options;
     this.#counter = new KafkaRequestCounter(deps.admin);
@@ -92,6 +105,7 @@ export class LagMonitor {
     const logger = this.#deps.logger ?? silentLogger;
     const started = performance.now();
     const errors: string[] = [];
+    const cycleStartedMs = clock();
 
     let index: MonitorIndex | undefined;
     try {
@@ -103,6 +117,8 @@ export class LagMonitor {
     // A warm instance evaluates groups while the brokers still answer for others, with the
     // state of the groups and topics the last cycle saw, loaded alongside the requests.
     const known = this.#knownTopics;
+    // A cold cycle (no known topics) asks Metadata for every topic it collects.
+    const refreshKnownTopics = known === undefined || cycleStartedMs - this.#topicsRefreshedAtMs >= (this.#options.topicRefreshMs ?? LAG_DEFAULTS.topicRefreshMs);
     const early =
       index !== undefined && known !== undefined
         ? new EarlyEvaluation(store, { groups: index.groups.map((g) => g.groupId), topics: [...known.keys()] }, (loaded) => new CycleEvaluator(loaded, Math.round(clock()), this.#options))
@@ -115,13 +131,16 @@ export class LagMonitor {
       collection = await collectLag(admin, {
         ...this.#options,
         ...(index ? { knownGroups: index.groups } : {}),
-        ...(known ? { knownTopics: known } : {}),
+        ...(known ? { knownTopics: known, refreshKnownTopics } : {}),
         ...(early ? { onGroup: early.onGroup } : {}),
       });
       this.#knownTopics = new Map([...collection.topics].map(([topic, t]) => [topic, t.partitionCount]));
+      // Partitions were added to a topic read by cached metadata: refresh next cycle.
+      if (collection.outdatedTopics.length > 0) this.#topicsRefreshedAtMs = Number.NEGATIVE_INFINITY;
+      else if (refreshKnownTopics) this.#topicsRefreshedAtMs = cycleStartedMs;
     } catch (error) {
       errors.push(`collection failed: ${describeError(error)}`);
-      collection = { groups: [], topics: new Map(), vanishedGroups: [], errors: [], listingComplete: false };
+      collection = { groups: [], topics: new Map(), vanishedGroups: [], errors: [], listingComplete: false, outdatedTopics: [] };
     } finally {
       this.#counter.stop();
     }

@@ -72,6 +72,13 @@ export interface LagCollection {
   readonly errors: readonly string[];
   /** Whether ListGroups answered (else the groups are the ones known from the previous cycle). */
   readonly listingComplete: boolean;
+  /**
+   * Topics read with a cached partition count (`CollectLagOptions.refreshKnownTopics`
+   * false) that some group commits on or is assigned beyond: partitions were added. They
+   * were asked again this cycle unless a group had been assembled with them already; the
+   * next cycle should refresh their metadata either way.
+   */
+  readonly outdatedTopics: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------

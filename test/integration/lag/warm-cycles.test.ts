@@ -1,5 +1,5 @@
 import { InMemoryLagStateStore, KafkaRequestCounter, LagMonitor, collectLag } from '../../../shared/lag/index.ts';
-import type { CollectedGroup, CollectedTopic } from '../../../shared/lag/index.ts';
+import type { CollectedGroup, CollectedTopic, GroupSummary } from '../../../shared/lag/index.ts';
 import { admin as newAdmin, kafkaAdmin, kafkaTestResources } from '../support/kafka.ts';
 import { commit, produceEach, producer } from './support.ts';
 
@@ -8,7 +8,7 @@ import { commit, produceEach, producer } from './support.ts';
 describe('warm monitor cycles', () => {
   const kafka = kafkaTestResources();
 
-  it('reports the same offsets as a cold cycle, and sees records produced between cycles', async () => {
+  it('reports the same offsets as a cold cycle, and sees records produced between cycles; Metadata only when the topic refresh is due', async () => {
     const topic = await kafka.topic({ partitions: 3, prefix: 'warm' });
     const groupId = kafka.group('warm');
     const admin = newAdmin();
@@ -17,21 +17,33 @@ describe('warm monitor cycles', () => {
     try {
       await produceEach(p, topic, 3, 5);
       await commit(admin, groupId, topic, [1, 2, 3]);
-      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null }, { include: [groupId] });
+      let nowMs = Date.now();
+      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null, clock: () => nowMs }, { include: [groupId], topicRefreshMs: 60_000 });
       const cold = (await monitor.runCycle()).summary.groups[0]!;
       expect(cold.partitions!.map((x) => [x.logEndOffset, x.lag])).toEqual([['5', '4'], ['5', '3'], ['5', '2']]);
 
-      await produceEach(p, topic, 3, 2);
-      const counter = new KafkaRequestCounter(monitorAdmin);
-      counter.start();
-      const warm = (await monitor.runCycle()).summary.groups[0]!;
-      counter.stop();
-      expect(warm.partitions!.map((x) => [x.logEndOffset, x.lag])).toEqual([['7', '6'], ['7', '5'], ['7', '4']]);
-      expect(warm.errors).toEqual([]);
-      // The prefetch's ListOffsets route by the leaders the client cached last cycle; the
-      // one Metadata request is the cycle's own (partition counts and leaders, fresh).
-      expect(counter.snapshot().byApi.Metadata).toBe(1);
-      expect(counter.snapshot().byApi.ListOffsets).toBe(2);
+      const warmCycle = async (advanceMs: number) => {
+        nowMs += advanceMs;
+        await produceEach(p, topic, 3, 1);
+        const counter = new KafkaRequestCounter(monitorAdmin);
+        counter.start();
+        const group = (await monitor.runCycle()).summary.groups[0]!;
+        counter.stop();
+        return { group, byApi: counter.snapshot().byApi };
+      };
+      // Within the refresh: ListOffsets routed by the leaders the client cached, no Metadata.
+      const warm = await warmCycle(59_000);
+      expect(warm.group.partitions!.map((x) => [x.logEndOffset, x.lag])).toEqual([['6', '5'], ['6', '4'], ['6', '3']]);
+      expect(warm.group.errors).toEqual([]);
+      expect(warm.byApi.Metadata).toBeUndefined();
+      expect(warm.byApi.ListOffsets).toBe(2);
+      // Refresh due (60 s after the cold cycle's): one Metadata request, alongside.
+      const refreshed = await warmCycle(1_000);
+      expect(refreshed.group.partitions!.map((x) => [x.logEndOffset, x.lag])).toEqual([['7', '6'], ['7', '5'], ['7', '4']]);
+      expect(refreshed.byApi.Metadata).toBe(1);
+      expect(refreshed.byApi.ListOffsets).toBe(2);
+      // The refresh restarted the interval.
+      expect((await warmCycle(59_000)).byApi.Metadata).toBeUndefined();
     } finally {
       await p.close();
       await admin.close();
@@ -80,17 +92,21 @@ describe('warm monitor cycles', () => {
     }
   });
 
-  it('covers partitions added to a topic between cycles', async () => {
+  it('covers partitions added to a topic between cycles: at once where a group commits, at the next topic refresh otherwise', async () => {
     const topic = await kafka.topic({ partitions: 2, prefix: 'grow' });
-    const groupId = kafka.group('grow');
+    // Groups are collected in id order: the committing one comes first.
+    const [committing, idle] = [kafka.group('grow-a-committing'), kafka.group('grow-b-idle')];
     const admin = newAdmin();
     const p = producer();
     const monitorAdmin = kafkaAdmin();
     try {
       await produceEach(p, topic, 2, 4);
-      await commit(admin, groupId, topic, [4, 4]);
-      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null }, { include: [groupId] });
-      expect((await monitor.runCycle()).summary.groups[0]!.partitions).toHaveLength(2);
+      await commit(admin, committing, topic, [4, 4]);
+      await commit(admin, idle, topic, [4, 4]);
+      let nowMs = Date.now();
+      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null, clock: () => nowMs }, { include: [committing, idle], topicRefreshMs: 300_000 });
+      const partitionsOf = (groups: readonly GroupSummary[], id: string) => groups.find((g) => g.groupId === id)!.partitions!.map((x) => [x.partition, x.logEndOffset, x.offsetStatus]);
+      expect(partitionsOf((await monitor.runCycle()).summary.groups, idle)).toHaveLength(2);
 
       await admin.createPartitions({ topics: [{ name: topic, count: 3 }] });
       // A new producer: @platformatic/kafka's producer with cached metadata sends an explicit
@@ -102,11 +118,86 @@ describe('warm monitor cycles', () => {
       } finally {
         await fresh.close();
       }
-      const group = (await monitor.runCycle()).summary.groups[0]!;
-      expect(group.partitions!.map((x) => [x.partition, x.logEndOffset, x.offsetStatus])).toEqual([
+      // One group commits on the new partition: its commit says the cached count is short,
+      // and the topic is read again in the same cycle, for every group.
+      await admin.alterConsumerGroupOffsets({ groupId: committing, topics: [{ name: topic, partitionOffsets: [{ partition: 2, offset: 0n }] }] });
+      nowMs += 1_000;
+      const seen = await monitor.runCycle();
+      expect(seen.collection.outdatedTopics).toEqual([topic]);
+      expect(partitionsOf(seen.summary.groups, committing)).toEqual([
+        [0, '5', 'COMMITTED'],
+        [1, '5', 'COMMITTED'],
+        [2, '1', 'COMMITTED'],
+      ]);
+      expect(partitionsOf(seen.summary.groups, idle)).toEqual([
         [0, '5', 'COMMITTED'],
         [1, '5', 'COMMITTED'],
         [2, '1', 'NO_COMMITTED_OFFSET'],
+      ]);
+      // The next cycle refreshes the topic, and nothing is outdated any more.
+      nowMs += 1_000;
+      expect((await monitor.runCycle()).collection.outdatedTopics).toEqual([]);
+    } finally {
+      await p.close();
+      await admin.close();
+      await monitorAdmin.close();
+    }
+  });
+
+  it('keeps a topic as the groups evaluated earlier in the cycle saw it, and refreshes it the next cycle, when a later group shows it grew', async () => {
+    const topic = await kafka.topic({ partitions: 2, prefix: 'grow-late' });
+    // Id order: the idle group is evaluated first, with the cached layout (2 partitions).
+    const [idle, committing] = [kafka.group('grow-a-idle'), kafka.group('grow-b-committing')];
+    const admin = newAdmin();
+    const monitorAdmin = kafkaAdmin();
+    try {
+      await commit(admin, idle, topic, [0, 0]);
+      await commit(admin, committing, topic, [0, 0]);
+      let nowMs = Date.now();
+      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null, clock: () => nowMs }, { include: [idle, committing], topicRefreshMs: 300_000 });
+      const cycle = async () => {
+        nowMs += 1_000;
+        const { summary, collection } = await monitor.runCycle();
+        return { outdated: collection.outdatedTopics, counts: summary.groups.map((g) => [g.groupId, g.partitions!.length]) };
+      };
+      await cycle();
+      await admin.createPartitions({ topics: [{ name: topic, count: 3 }] });
+      await admin.alterConsumerGroupOffsets({ groupId: committing, topics: [{ name: topic, partitionOffsets: [{ partition: 2, offset: 0n }] }] });
+      // One layout per topic per cycle: the committing group too is read with 2 partitions.
+      expect(await cycle()).toEqual({ outdated: [topic], counts: [[idle, 2], [committing, 2]] });
+      expect(await cycle()).toEqual({ outdated: [], counts: [[idle, 3], [committing, 3]] });
+    } finally {
+      await admin.close();
+      await monitorAdmin.close();
+    }
+  });
+
+  it('shows a partition nobody commits on or is assigned at the next topic refresh', async () => {
+    const topic = await kafka.topic({ partitions: 2, prefix: 'grow-idle' });
+    const groupId = kafka.group('grow-idle');
+    const admin = newAdmin();
+    const p = producer();
+    const monitorAdmin = kafkaAdmin();
+    try {
+      await produceEach(p, topic, 2, 4);
+      await commit(admin, groupId, topic, [4, 4]);
+      let nowMs = Date.now();
+      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null, clock: () => nowMs }, { include: [groupId], topicRefreshMs: 300_000 });
+      const cycle = async (advanceMs: number) => {
+        nowMs += advanceMs;
+        return (await monitor.runCycle()).summary.groups[0]!.partitions!.map((x) => [x.partition, x.offsetStatus]);
+      };
+      await cycle(0);
+      await admin.createPartitions({ topics: [{ name: topic, count: 3 }] });
+      // Within the refresh: the cached layout, two partitions.
+      expect(await cycle(299_000)).toEqual([
+        [0, 'COMMITTED'],
+        [1, 'COMMITTED'],
+      ]);
+      expect(await cycle(1_000)).toEqual([
+        [0, 'COMMITTED'],
+        [1, 'COMMITTED'],
+        [2, 'NO_COMMITTED_OFFSET'],
       ]);
     } finally {
       await p.close();

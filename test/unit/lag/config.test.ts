@@ -29,6 +29,7 @@ describe('lag monitor settings from the environment', () => {
       hotPartitionFactor: 3,
       hotPartitionMinLag: 100n,
       groupsPerRequest: 500,
+      topicRefreshMs: 300_000,
       kafkaTimeoutMs: 10_000,
     });
   });
@@ -41,9 +42,10 @@ describe('lag monitor settings from the environment', () => {
       SCG_GROUP_STATES: 'Stable,Empty',
       SCG_PER_PARTITION_METRICS: 'true',
       SCG_BURROW_WINDOW: '15',
+      SCG_LAG_TOPIC_REFRESH_SECONDS: '0',
       SCG_AUTOSCALING: JSON.stringify({ orders: { scaleUpLag: 1000, scaleDownLag: '100', minPollers: 1, maxPollers: 6 } }),
     });
-    expect(settings).toMatchObject({ include: ['orders-*', 'email'], exclude: ['*-test'], states: ['Stable', 'Empty'], perPartitionMetrics: true, burrowWindow: 15 });
+    expect(settings).toMatchObject({ include: ['orders-*', 'email'], exclude: ['*-test'], states: ['Stable', 'Empty'], perPartitionMetrics: true, burrowWindow: 15, topicRefreshMs: 0 });
     expect(settings.autoscaling).toEqual({ orders: { scaleUpLag: 1000n, scaleDownLag: 100n, minPollers: 1, maxPollers: 6, cooldownSeconds: 300, step: 1 } });
   });
 
@@ -57,6 +59,7 @@ describe('lag monitor settings from the environment', () => {
     expect(errorOf({ ...base, SCG_TIME_LAG_MAX_EXTRAPOLATION: 'lots' }).variable).toBe('SCG_TIME_LAG_MAX_EXTRAPOLATION');
     expect(errorOf({ ...base, SCG_GROUP_STATES: 'Stable,Sleeping' }).variable).toMatch(/^SCG_GROUP_STATES/);
     expect(errorOf({ ...base, SCG_HOT_PARTITION_MIN_LAG: '-5' }).variable).toBe('SCG_HOT_PARTITION_MIN_LAG');
+    expect(errorOf({ ...base, SCG_LAG_TOPIC_REFRESH_SECONDS: '1.5' }).message).toBe('SCG_LAG_TOPIC_REFRESH_SECONDS: must be an integer from 0 to 86400, got "1.5"');
   });
 
   it('names the variable and the JSON path of a bad autoscaling policy', () => {

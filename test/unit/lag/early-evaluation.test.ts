@@ -49,6 +49,7 @@ describe('EarlyEvaluation', () => {
     vanishedGroups: [],
     errors: [],
     listingComplete: true,
+    outdatedTopics: [],
   };
 
   it('evaluates a group the early state covers when it is handed out, the others at the end, as one evaluation of the whole cycle would', async () => {

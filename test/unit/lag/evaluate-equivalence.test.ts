@@ -157,7 +157,7 @@ const cycles: fc.Arbitrary<Cycle[]> = fc
           }),
         );
         const vanishedGroups = step.vanish ? ['gone', ...groups.slice(1).map((g) => g.groupId)] : [];
-        return { nowMs, collection: { groups: step.vanish ? groups.slice(0, 1) : groups, topics, vanishedGroups, errors: [], listingComplete: true } };
+        return { nowMs, collection: { groups: step.vanish ? groups.slice(0, 1) : groups, topics, vanishedGroups, errors: [], listingComplete: true, outdatedTopics: [] } };
       });
     });
   });

@@ -29,7 +29,7 @@ function collection(groups: Record<string, Scenario>, extra: Partial<LagCollecti
     }));
     collected.push({ groupId, type: 'classic', state: s.state ?? (members.length ? 'Stable' : 'Empty'), members, generation: null, partitions, errors: [], offsetsAvailable: true, described: true });
   }
-  return { groups: collected, topics, vanishedGroups: [], errors: [], listingComplete: true, ...extra };
+  return { groups: collected, topics, vanishedGroups: [], errors: [], listingComplete: true, outdatedTopics: [], ...extra };
 }
 
 /** Runs scenarios over several cycles through a real (in-memory) state store. */
@@ -102,13 +102,19 @@ describe('evaluating cycles', () => {
     expect(evaluation.groupStates).toEqual([]);
   });
   it('rejects a commit window size it cannot keep, naming the option', () => {
-    const empty: LagCollection = { groups: [], topics: new Map(), vanishedGroups: [], errors: [], listingComplete: true };
+    const empty: LagCollection = { groups: [], topics: new Map(), vanishedGroups: [], errors: [], listingComplete: true, outdatedTopics: [] };
     const loaded = { groups: new Map(), topics: new Map() };
     for (const burrowWindow of [0, 2.5, 1_001]) {
       expect(() => evaluateCycle(empty, loaded, T0, { burrowWindow })).toThrow(/^burrowWindow: expected a whole number of observations from 1 to 1000, got /);
     }
     expect(evaluateCycle(empty, loaded, T0, { burrowWindow: 1_000 }).groups).toEqual([]);
     expect(() => new LagMonitor({ admin: {} as KafkaAdmin, store: new InMemoryLagStateStore() }, { burrowWindow: 0 })).toThrow(/^burrowWindow: /);
+  });
+
+  it('rejects a topic refresh interval that is not milliseconds from 0, naming the option', () => {
+    const monitor = (topicRefreshMs: number) => new LagMonitor({ admin: {} as KafkaAdmin, store: new InMemoryLagStateStore() }, { topicRefreshMs });
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => monitor(bad)).toThrow(/^topicRefreshMs: expected milliseconds from 0, got /);
+    expect(monitor(0)).toBeInstanceOf(LagMonitor);
   });
 });
 
