@@ -232,8 +232,9 @@ function partitionExtents(offsets: Iterable<CommittedOffsets>, groups: Iterable<
   const widen = (topic: string, extent: number): void => {
     if (extent > (extents.get(topic) ?? 0)) extents.set(topic, extent);
   };
-  for (const byTopic of offsets) for (const [topic, committed] of byTopic) widen(topic, committed.length);
-  for (const group of groups) for (const m of group.members) for (const [topic, partitions] of m.assignment) for (const p of partitions) widen(topic, p + 1);
+  // forEach: no entry array per topic (this reads every topic of every group).
+  for (const byTopic of offsets) byTopic.forEach((committed, topic) => widen(topic, committed.length));
+  for (const group of groups) for (const m of group.members) m.assignment.forEach((partitions, topic) => partitions.forEach((p) => widen(topic, p + 1)));
   return extents;
 }
 
@@ -294,7 +295,7 @@ class EarlyAssembly {
         }
       }
       if (!ready) continue;
-      const group = assembleGroup(listed, { ...input, topics: this.#ready, missingTopics: NO_TOPICS, unavailable: NO_REASONS });
+      const group = assembleGroup(listed, { ...input, topics: this.#ready, missingTopics: NO_TOPICS, unavailable: NO_REASONS }, topics);
       for (const topic of topics) this.#handed.add(topic);
       this.#groups.set(listed.groupId, group);
       this.#onGroup(group, this.#ready);
@@ -331,7 +332,8 @@ interface AssemblyInput {
   readonly unavailable: ReadonlyMap<string, string>;
 }
 
-function assembleGroup(listed: ListedGroup, input: AssemblyInput): CollectedGroup {
+/** `topicNames`: `topicsOf` the group's offsets and members, when the caller has it already. */
+function assembleGroup(listed: ListedGroup, input: AssemblyInput, topicNames?: readonly string[]): CollectedGroup {
   const { description, offsets } = input;
   const members = description?.members ?? [];
   const errors = [...input.errors];
@@ -342,7 +344,7 @@ function assembleGroup(listed: ListedGroup, input: AssemblyInput): CollectedGrou
   const partitions: CollectedPartition[] = [];
   if (offsets !== undefined) {
     const unavailableReasons = new Set<string>();
-    for (const topic of topicsOf(offsets, members)) {
+    for (const topic of topicNames ?? topicsOf(offsets, members)) {
       const info = input.topics.get(topic);
       if (info === undefined) {
         // A deleted topic is reported once per cycle; anything else is this group's problem.
@@ -414,5 +416,7 @@ function topicsOf(offsets: CommittedOffsets, members: readonly GroupMemberInfo[]
       }
     }
   }
-  return topics.sort();
+  // Often in order already (always with one topic): checking is cheaper than sorting a copy.
+  for (let i = 1; i < topics.length; i++) if (topics[i - 1]! > topics[i]!) return topics.sort();
+  return topics;
 }
