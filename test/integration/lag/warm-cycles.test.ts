@@ -1,7 +1,23 @@
 import { InMemoryLagStateStore, KafkaRequestCounter, LagMonitor, collectLag } from '../../../shared/lag/index.ts';
 import type { CollectedGroup, CollectedTopic, GroupSummary } from '../../../shared/lag/index.ts';
+import type { KafkaAdmin } from '../../../shared/kafka/index.ts';
 import { admin as newAdmin, kafkaAdmin, kafkaTestResources } from '../support/kafka.ts';
 import { commit, produceEach, producer } from './support.ts';
+
+/**
+ * A monitor on its own state whose clock moves only when `runCycle(advanceMs)` says, so
+ * that the topic refresh interval is crossed exactly where a test wants.
+ */
+function clockedMonitor(admin: KafkaAdmin, include: string[], topicRefreshMs: number) {
+  let nowMs = Date.now();
+  const monitor = new LagMonitor({ admin, store: new InMemoryLagStateStore(), emfSink: null, clock: () => nowMs }, { include, topicRefreshMs });
+  return {
+    runCycle(advanceMs = 0) {
+      nowMs += advanceMs;
+      return monitor.runCycle();
+    },
+  };
+}
 
 // A warm monitor reads the log offsets of the topics it already knows alongside the group
 // requests (collect-prefetch.ts). These tests pin what must not change because of it.
@@ -17,17 +33,15 @@ describe('warm monitor cycles', () => {
     try {
       await produceEach(p, topic, 3, 5);
       await commit(admin, groupId, topic, [1, 2, 3]);
-      let nowMs = Date.now();
-      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null, clock: () => nowMs }, { include: [groupId], topicRefreshMs: 60_000 });
+      const monitor = clockedMonitor(monitorAdmin, [groupId], 60_000);
       const cold = (await monitor.runCycle()).summary.groups[0]!;
       expect(cold.partitions!.map((x) => [x.logEndOffset, x.lag])).toEqual([['5', '4'], ['5', '3'], ['5', '2']]);
 
       const warmCycle = async (advanceMs: number) => {
-        nowMs += advanceMs;
         await produceEach(p, topic, 3, 1);
         const counter = new KafkaRequestCounter(monitorAdmin);
         counter.start();
-        const group = (await monitor.runCycle()).summary.groups[0]!;
+        const group = (await monitor.runCycle(advanceMs)).summary.groups[0]!;
         counter.stop();
         return { group, byApi: counter.snapshot().byApi };
       };
@@ -92,7 +106,7 @@ describe('warm monitor cycles', () => {
     }
   });
 
-  it('covers partitions added to a topic between cycles: at once where a group commits, at the next topic refresh otherwise', async () => {
+  it('covers partitions added to a topic between cycles at once, for every group of the topic, when a group commits on one', async () => {
     const topic = await kafka.topic({ partitions: 2, prefix: 'grow' });
     // Groups are collected in id order: the committing one comes first.
     const [committing, idle] = [kafka.group('grow-a-committing'), kafka.group('grow-b-idle')];
@@ -103,8 +117,7 @@ describe('warm monitor cycles', () => {
       await produceEach(p, topic, 2, 4);
       await commit(admin, committing, topic, [4, 4]);
       await commit(admin, idle, topic, [4, 4]);
-      let nowMs = Date.now();
-      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null, clock: () => nowMs }, { include: [committing, idle], topicRefreshMs: 300_000 });
+      const monitor = clockedMonitor(monitorAdmin, [committing, idle], 300_000);
       const partitionsOf = (groups: readonly GroupSummary[], id: string) => groups.find((g) => g.groupId === id)!.partitions!.map((x) => [x.partition, x.logEndOffset, x.offsetStatus]);
       expect(partitionsOf((await monitor.runCycle()).summary.groups, idle)).toHaveLength(2);
 
@@ -121,8 +134,7 @@ describe('warm monitor cycles', () => {
       // One group commits on the new partition: its commit says the cached count is short,
       // and the topic is read again in the same cycle, for every group.
       await admin.alterConsumerGroupOffsets({ groupId: committing, topics: [{ name: topic, partitionOffsets: [{ partition: 2, offset: 0n }] }] });
-      nowMs += 1_000;
-      const seen = await monitor.runCycle();
+      const seen = await monitor.runCycle(1_000);
       expect(seen.collection.outdatedTopics).toEqual([topic]);
       expect(partitionsOf(seen.summary.groups, committing)).toEqual([
         [0, '5', 'COMMITTED'],
@@ -135,8 +147,7 @@ describe('warm monitor cycles', () => {
         [2, '1', 'NO_COMMITTED_OFFSET'],
       ]);
       // The next cycle refreshes the topic, and nothing is outdated any more.
-      nowMs += 1_000;
-      expect((await monitor.runCycle()).collection.outdatedTopics).toEqual([]);
+      expect((await monitor.runCycle(1_000)).collection.outdatedTopics).toEqual([]);
     } finally {
       await p.close();
       await admin.close();
@@ -153,11 +164,9 @@ describe('warm monitor cycles', () => {
     try {
       await commit(admin, idle, topic, [0, 0]);
       await commit(admin, committing, topic, [0, 0]);
-      let nowMs = Date.now();
-      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null, clock: () => nowMs }, { include: [idle, committing], topicRefreshMs: 300_000 });
+      const monitor = clockedMonitor(monitorAdmin, [idle, committing], 300_000);
       const cycle = async () => {
-        nowMs += 1_000;
-        const { summary, collection } = await monitor.runCycle();
+        const { summary, collection } = await monitor.runCycle(1_000);
         return { outdated: collection.outdatedTopics, counts: summary.groups.map((g) => [g.groupId, g.partitions!.length]) };
       };
       await cycle();
@@ -181,11 +190,9 @@ describe('warm monitor cycles', () => {
     try {
       await produceEach(p, topic, 2, 4);
       await commit(admin, groupId, topic, [4, 4]);
-      let nowMs = Date.now();
-      const monitor = new LagMonitor({ admin: monitorAdmin, store: new InMemoryLagStateStore(), emfSink: null, clock: () => nowMs }, { include: [groupId], topicRefreshMs: 300_000 });
+      const monitor = clockedMonitor(monitorAdmin, [groupId], 300_000);
       const cycle = async (advanceMs: number) => {
-        nowMs += advanceMs;
-        return (await monitor.runCycle()).summary.groups[0]!.partitions!.map((x) => [x.partition, x.offsetStatus]);
+        return (await monitor.runCycle(advanceMs)).summary.groups[0]!.partitions!.map((x) => [x.partition, x.offsetStatus]);
       };
       await cycle(0);
       await admin.createPartitions({ topics: [{ name: topic, count: 3 }] });
