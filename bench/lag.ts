@@ -179,7 +179,7 @@ export async function run(args: string[]): Promise<void> {
     log('');
     log(`cold = first cycle of a new client (connections included); warm = median of ${runs} timed runs on the same client, after ${warmup} untimed rounds of every approach (broker JVM warm-up; --warmup 0 to skip).`);
     log(`The full cycle also evaluates Burrow statuses, time lag, hot partitions and rebalances, and writes ${ours.emfDocuments} EMF documents (discarded).`);
-    log(`EMF publishing alone (publishLagMetrics on the same ${ours.emfDocuments} documents, CPU only, median): ${publishMs.toFixed(0)} ms of the full cycle's ${ours.warmMs.toFixed(0)} ms.`);
+    log(`EMF publishing alone (publishLagMetrics on the same ${ours.emfDocuments} documents, CPU only, median): ${publishMs.toFixed(1)} ms of the full cycle's ${ours.warmMs.toFixed(0)} ms.`);
     log('requests: Kafka requests of one warm cycle (ours: the client\'s diagnostics channel, every frame sent;');
     log('kafkajs: its admin.network.request events). The Java tool\'s requests are not observable from here.');
 

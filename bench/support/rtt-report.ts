@@ -61,7 +61,7 @@ const ratios = (p: RttPhase): Array<{ label: string; ratio: number; target: bool
 
 /** Publishing's share of the full cycle, and whether it outweighs all of the Kafka collection. */
 function publishingNote(p: RttPhase): string {
-  const share = `EMF publishing: ${p.publishMs.toFixed(0)} ms = ${((100 * p.publishMs) / p.ours.warmMs).toFixed(0)}% of the full cycle (${p.ours.warmMs.toFixed(0)} ms); collection only: ${p.collectOnly.warmMs.toFixed(0)} ms`;
+  const share = `EMF publishing: ${p.publishMs.toFixed(1)} ms = ${((100 * p.publishMs) / p.ours.warmMs).toFixed(0)}% of the full cycle (${p.ours.warmMs.toFixed(0)} ms); collection only: ${p.collectOnly.warmMs.toFixed(0)} ms`;
   return p.publishMs >= p.collectOnly.warmMs
     ? `${share}.\n  Publishing the EMF documents costs more than collecting every group's lag from Kafka: at this RTT it dominates the full cycle, and the full-cycle ratio measures Powertools' serialization, not requests.`
     : `${share}.`;
