@@ -10,10 +10,9 @@ export interface PrefetchedLogOffsets {
   readonly partitionCounts: ReadonlyMap<string, number>;
   /**
    * Partition counts and leaders: this cycle's, from the Metadata request sent alongside
-   * (`fresh`), or the ones the client cached when it last asked.
+   * (`refresh`), or the ones the client cached when it last asked.
    */
   readonly layouts: ReadonlyMap<string, TopicLayout>;
-  readonly fresh: boolean;
   readonly ends: LogOffsets;
   readonly starts: LogOffsets;
 }
@@ -51,7 +50,7 @@ export async function prefetchLogOffsets(
     ]);
     const layouts = new Map<string, TopicLayout>();
     for (const [topic, info] of metadata.topics) layouts.set(topic, { partitionCount: info.partitionsCount, leaders: info.partitions.map((p) => p.leader) });
-    return { partitionCounts: known, layouts, ends, starts, fresh: refresh };
+    return { partitionCounts: known, layouts, ends, starts };
   } catch {
     return undefined;
   }
