@@ -85,7 +85,11 @@ export class LagMonitor {
   readonly #policies: Map<string, ScalingPolicy>;
   /** Partition counts of the topics the last cycle read: a warm instance prefetches their offsets. */
   #knownTopics: ReadonlyMap<string, number> | undefined;
-  /** When a cycle last read the metadata of every topic it collected (clock ms). */
+  /**
+   * When a cycle last read the metadata of every topic it collected (clock ms). Kept here,
+   * not read from the admin client's metadata cache ages: the interval is this monitor's
+   * policy, on its injectable clock, and a cycle that saw a topic grow forces the next refresh.
+   */
   #topicsRefreshedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(deps: LagMonitorDeps, options: LagMonitorOptions = {}) {
