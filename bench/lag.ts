@@ -59,14 +59,17 @@ const median = (values: number[]): number => {
 
 /**
  * Cold: open + first cycle of each approach. Then `warmup` untimed rounds: the broker's JVM
- * compiles its request paths only after they have run a while, and a production broker has
- * been up for weeks. Seen here, a fresh broker and monitor looping alone, medians of 20
- * cycles: 37 ms (cycles 0–19), 19, 25, then 12–19 ms from cycle 60 on. A round runs two
- * cycles of our request shapes (ours and collect-only), so the default 40 rounds are ~80
- * cycles; with the former 10, ours was measured on a half-warm broker (and (a) Promise.all
- * too: 45–69 ms after 10 rounds, 34–46 ms after 30 or 40).
+ * compiles its request paths only after they have run a while (and so does this process's
+ * V8), and a production broker has been up for weeks. Seen in this bench (--warmup 300),
+ * medians per 25 rounds, ours: 20.4, 13.1, 11.2, 10.1 ms, then 8.2–10.1 ms from round 100
+ * on; (a) sequential: 158, 118, 118, 114 ms, then 96–120 ms. So (a) / ours per block was
+ * 7.8×, 9.0×, 10.5×, 11.3×, then 11.4–12.5×: timed rounds before ~round 100 measure the
+ * warm-up, and the former default of 40 rounds timed the third block. 150 rounds leave a
+ * margin (~60 s on a 2-vCPU machine).
  * Warm: `runs` timed rounds in which every approach runs one cycle, in rotating order, so
- * that broker load and machine noise hit all alike.
+ * that broker load and machine noise hit all alike. Cycle times spread by ±30% around
+ * their median (round by round, (a) / ours has p25–p75 of ±12%), so the median needs
+ * ~40 rounds to move less than the noise between runs.
  */
 async function measureAll(approaches: Approach[], runs: number, warmup: number): Promise<Measure[]> {
   const cold: number[] = [];
@@ -101,10 +104,10 @@ export async function run(args: string[]): Promise<void> {
       groups: { type: 'string', default: '200' },
       topics: { type: 'string', default: '50' },
       partitions: { type: 'string', default: '12' },
-      // Timed rounds; cycle times here spread by ±30% around the median, so a median needs ~20.
-      runs: { type: 'string', default: '21' },
+      // Timed rounds (see measureAll for why ~40).
+      runs: { type: 'string', default: '41' },
       // Untimed rounds before the timed ones (JVM warm-up of the broker, see measureAll); 0 to see a cold broker.
-      warmup: { type: 'string', default: '40' },
+      warmup: { type: 'string', default: '150' },
       // 0: through the proxy without delay, to show what the proxy's own hop costs.
       rtt: { type: 'string', default: '0,1,2' },
       'rtt-runs': { type: 'string', default: '7' },
