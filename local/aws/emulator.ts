@@ -13,6 +13,8 @@ export interface AwsEmulatorOptions {
   readonly startTimeoutMs?: number;
   /** Keep running after this process exits (`npm run aws -- start`). @default false */
   readonly detached?: boolean;
+  /** Start moto in its own process group, out of reach of a terminal's Ctrl-C (see `KafkaClusterOptions.ownProcessGroup`). @default false */
+  readonly ownProcessGroup?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -58,7 +60,7 @@ export class AwsEmulator {
       const logFile = join(runDir, 'moto.log');
       const out = openSync(logFile, 'a');
       const detached = options.detached ?? false;
-      const child = spawn(server, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', out, out], detached });
+      const child = spawn(server, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', out, out], detached: detached || (options.ownProcessGroup ?? false) });
       closeSync(out);
       if (detached) child.unref();
       const emulator = new AwsEmulator({ pid: child.pid, port, logFile, runDir, detached });

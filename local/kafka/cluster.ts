@@ -37,6 +37,13 @@ export interface KafkaClusterOptions {
   readonly heapMb?: number;
   /** Keep the JVMs running after this process exits (the `npm run kafka -- start` CLI). @default false */
   readonly detached?: boolean;
+  /**
+   * Start the JVMs in their own process group. A terminal's Ctrl-C signals its whole
+   * foreground group: without this the brokers stop at the same instant as this process,
+   * before it can finish what needs them (the sandbox's pollers commit on the way out).
+   * With it, this process must stop them (`stop()`, or its exit hook). @default false
+   */
+  readonly ownProcessGroup?: boolean;
   /** Progress lines (jar resolution, start). */
   readonly log?: (line: string) => void;
   /**
@@ -72,6 +79,7 @@ export interface KafkaClusterState {
   log4jConfig: string;
   heapMb: number;
   scramUsers?: Array<{ name: string; password: string }>;
+  ownProcessGroup?: boolean;
 }
 
 const OWNER_FILE = 'owner.json';
@@ -237,7 +245,7 @@ export class KafkaCluster {
   }
 
   #spawn(node: KafkaNodeState): void {
-    const { classpath, log4jConfig, heapMb, detached } = this.#state;
+    const { classpath, log4jConfig, heapMb, detached, ownProcessGroup = false } = this.#state;
     const out = openSync(node.logFile, 'a');
     const child = spawn(
       'java',
@@ -253,7 +261,8 @@ export class KafkaCluster {
         'kafka.Kafka',
         join(node.dir, 'server.properties'),
       ],
-      { stdio: ['ignore', out, out], detached },
+      // `detached` makes the child a process group leader; only a detached cluster is unref'd.
+      { stdio: ['ignore', out, out], detached: detached || ownProcessGroup },
     );
     closeSync(out);
     if (detached) child.unref();
@@ -335,6 +344,7 @@ async function newState(dist: KafkaDistribution, count: number, options: KafkaCl
     classpath: dist.classpath,
     log4jConfig: dist.log4jConfig,
     heapMb: options.heapMb ?? 512,
+    ...(options.ownProcessGroup ? { ownProcessGroup: true } : {}),
     ...(options.scramUsers?.length ? { scramUsers: options.scramUsers.map((u) => ({ name: u.name, password: u.password })) } : {}),
   };
 }

@@ -2,7 +2,8 @@
 // AWS emulator on loopback, creates the topics and AWS resources the app expects, runs every
 // Kafka event source mapping of the synthesized template through the local runtime (with its
 // Lambda API), runs scheduled functions (the lag monitor) on their schedule, optionally drives
-// demo traffic, and shows a live view. Ctrl-C stops everything, leaving no process behind.
+// demo traffic, and shows a live view. Ctrl-C stops everything, leaving no process behind:
+// the pollers finish and commit first; a second Ctrl-C stops without waiting for them.
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -66,7 +67,11 @@ const timers: NodeJS.Timeout[] = [];
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C: stop waiting. The exit hooks kill the brokers and the emulator.
+    log('stopping now, without waiting for the pollers');
+    process.exit(130);
+  }
   stopping = true;
   view?.stop();
   timers.forEach(clearInterval);
@@ -96,7 +101,9 @@ function synth(): Promise<void> {
 try {
   const started = Date.now();
   log(`${values['no-synth'] ? 'using existing cdk.out' : 'synthesizing the CDK app'}; starting Kafka (${nodes} node${nodes > 1 ? 's' : ''}) and the AWS emulator`);
-  [kafka, aws] = await Promise.all([KafkaCluster.start({ nodes, log }), AwsEmulator.start({ log }), values['no-synth'] ? Promise.resolve() : synth()]);
+  // Their own process groups: Ctrl-C reaches this process only, which lets the pollers
+  // finish and commit before it stops the broker and the emulator they need.
+  [kafka, aws] = await Promise.all([KafkaCluster.start({ nodes, log, ownProcessGroup: true }), AwsEmulator.start({ log, ownProcessGroup: true }), values['no-synth'] ? Promise.resolve() : synth()]);
   Object.assign(process.env, aws.environment());
   const app = readSynthesizedApp(join(REPO_ROOT, 'cdk.out'), { sqsEndpoint: aws.endpoint });
   app.warnings.forEach((w) => log(`warning: ${w}`));

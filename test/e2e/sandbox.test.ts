@@ -6,6 +6,25 @@ import { eventually } from '../integration/esm/support.ts';
 
 const SANDBOX = fileURLToPath(new URL('../../local/sandbox/cli.ts', import.meta.url));
 
+/** The children of `parent` whose command line matches `pattern`, with their process groups. */
+function childProcesses(parent: number, pattern: RegExp): Array<{ pid: number; group: number; args: string }> {
+  const out = execFileSync('ps', ['-o', 'pid=,pgid=,args=', '--ppid', String(parent)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m) => m !== null && pattern.test(m[3]!))
+    .map((m) => ({ pid: Number(m![1]), group: Number(m![2]), args: m![3]! }));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Processes whose command line mentions `needle` (java brokers, moto). */
 function processesMentioning(needle: string): string[] {
   const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
@@ -13,12 +32,15 @@ function processesMentioning(needle: string): string[] {
 }
 
 describe('npm start (the sandbox)', () => {
-  it('runs the synthesized app: every consumer group makes progress on demo traffic, and Ctrl-C leaves nothing behind', async () => {
-    const child = spawn(process.execPath, [SANDBOX, '--produce', '40', '--no-view'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('runs the synthesized app: every consumer group makes progress on demo traffic, and Ctrl-C stops it cleanly, leaving nothing behind', async () => {
+    // Its own process group, as a shell runs a foreground job: Ctrl-C in a terminal signals
+    // the whole group, the sandbox's children included unless they are in groups of their own.
+    const child = spawn(process.execPath, [SANDBOX, '--produce', '40', '--no-view'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     let exitCode: number | null | undefined;
+    let services: Array<{ pid: number; group: number; args: string }>;
     const exited = new Promise<number | null>((resolve) =>
       child.once('exit', (code) => {
         exitCode = code;
@@ -39,6 +61,13 @@ describe('npm start (the sandbox)', () => {
       });
       const lambdaEndpoint = /Lambda API (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
       const brokers = /Kafka (127\.0\.0\.1:\d+(?:,127\.0\.0\.1:\d+)*)/.exec(output)![1]!.split(',');
+
+      // Ctrl-C must reach the sandbox only: it stops the broker and the emulator itself, after
+      // the pollers have finished and committed.
+      services = childProcesses(child.pid!, /java|moto/);
+      expect(services.filter((p) => p.args.includes('kafka.Kafka'))).toHaveLength(1);
+      expect(services.filter((p) => p.args.includes('moto'))).toHaveLength(1);
+      for (const service of services) expect(service.group).not.toBe(child.pid);
 
       const lambda = new LambdaClient({ endpoint: lambdaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
       const { EventSourceMappings } = await lambda.send(new ListEventSourceMappingsCommand({}));
@@ -61,11 +90,16 @@ describe('npm start (the sandbox)', () => {
         await admin.close();
       }
     } finally {
-      child.kill('SIGINT');
+      // Ctrl-C.
+      process.kill(-child.pid!, 'SIGINT');
     }
     expect(await exited).toBe(0);
     expect(output).toContain('[sandbox] stopped');
+    // The pollers finished and committed with the broker and the emulator still up.
+    const stopping = output.slice(output.indexOf('[sandbox] stopping'));
+    expect(stopping).not.toMatch(/poller \d+: (commit failed|stream error)/);
+    expect(stopping).not.toContain('could not store the watermark');
     expect(processesMentioning(`kafka-${child.pid}-`)).toEqual([]);
-    expect(processesMentioning(`aws-${child.pid}-`)).toEqual([]);
+    expect(services.filter((p) => isRunning(p.pid))).toEqual([]);
   }, 300_000);
 });
