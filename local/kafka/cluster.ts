@@ -62,6 +62,14 @@ export interface KafkaClusterOptions {
    * const kafka = await KafkaCluster.start({ extraListeners: [{ name: 'SCRAM', scram: {} }], scramUsers: [{ name: 'alice', password: 'alice-secret' }] });
    */
   readonly scramUsers?: ReadonlyArray<{ readonly name: string; readonly password: string }>;
+  /**
+   * server.properties entries set on every node, over the defaults (`config.ts`).
+   * @default none
+   * @example
+   * // A killed node keeps its partitions (and the groups it coordinates) for a minute.
+   * const kafka = await KafkaCluster.start({ nodes: 3, brokerProperties: { 'broker.session.timeout.ms': '60000' } });
+   */
+  readonly brokerProperties?: Readonly<Record<string, string>>;
 }
 
 export interface KafkaNodeState extends KafkaNodeSpec {
@@ -80,6 +88,7 @@ export interface KafkaClusterState {
   heapMb: number;
   scramUsers?: Array<{ name: string; password: string }>;
   ownProcessGroup?: boolean;
+  brokerProperties?: Record<string, string>;
 }
 
 const OWNER_FILE = 'owner.json';
@@ -110,6 +119,7 @@ export class KafkaCluster {
       throw new LocalStackError(`nodes must be an integer from 1 to 9, got ${String(count)}`, { code: 'LOCAL_BAD_OPTION' });
     }
     checkExtraListeners(options.extraListeners ?? [], options.scramUsers ?? []);
+    checkBrokerProperties(options.brokerProperties ?? {});
     const dist = await resolveKafkaDistribution(options.log ? { log: options.log } : {});
     sweepStaleRuns(options.log);
     let lastError: unknown;
@@ -217,7 +227,7 @@ export class KafkaCluster {
     this.#writeOwner();
     for (const node of nodes) {
       mkdirSync(node.dir, { recursive: true });
-      writeFileSync(join(node.dir, 'server.properties'), serverProperties(node, nodes));
+      writeFileSync(join(node.dir, 'server.properties'), serverProperties(node, nodes, this.#state.brokerProperties));
       const format = spawnSync(
         'java',
         [`-Dlog4j2.configurationFile=${log4jConfig}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(node.dir, 'server.properties'), ...scram],
@@ -345,8 +355,21 @@ async function newState(dist: KafkaDistribution, count: number, options: KafkaCl
     log4jConfig: dist.log4jConfig,
     heapMb: options.heapMb ?? 512,
     ...(options.ownProcessGroup ? { ownProcessGroup: true } : {}),
+    ...(options.brokerProperties ? { brokerProperties: { ...options.brokerProperties } } : {}),
     ...(options.scramUsers?.length ? { scramUsers: options.scramUsers.map((u) => ({ name: u.name, password: u.password })) } : {}),
   };
+}
+
+/** One `key=value` line each: property names as Kafka spells them, values without line breaks. */
+function checkBrokerProperties(properties: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(properties)) {
+    if (!/^[a-z][a-z0-9._-]*$/.test(key)) {
+      throw new LocalStackError(`brokerProperties: "${key}" is not a Kafka property name (lower-case letters, digits, ".", "_" and "-")`, { code: 'LOCAL_BAD_OPTION' });
+    }
+    if (typeof value !== 'string' || /[\r\n]/.test(value)) {
+      throw new LocalStackError(`brokerProperties.${key}: expected a string on one line, got ${JSON.stringify(value)}`, { code: 'LOCAL_BAD_OPTION' });
+    }
+  }
 }
 
 function checkExtraListeners(listeners: readonly KafkaExtraListener[], scramUsers: NonNullable<KafkaClusterOptions['scramUsers']>): void {

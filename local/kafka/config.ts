@@ -26,7 +26,7 @@ export interface KafkaNodeSpec {
  * server.properties for one node. Static controller voters keep formatting simple for
  * 1 and 3 nodes (every node formats with the same cluster id, no --standalone).
  */
-export function serverProperties(node: KafkaNodeSpec, all: KafkaNodeSpec[]): string {
+export function serverProperties(node: KafkaNodeSpec, all: KafkaNodeSpec[], overrides: Readonly<Record<string, string>> = {}): string {
   const replication = Math.min(all.length, 3);
   const voters = all.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
   // A broker answers Metadata with the endpoints of the listener the request came in on
@@ -82,7 +82,7 @@ export function serverProperties(node: KafkaNodeSpec, all: KafkaNodeSpec[]): str
     if (l.scram.maxReauthMs !== undefined) entries.push([`${prefix}.scram-sha-512.connections.max.reauth.ms`, String(l.scram.maxReauthMs)]);
     return entries;
   });
-  return `${[...Object.entries(lines), ...sasl]
+  return `${[...Object.entries({ ...lines, ...overrides }), ...sasl]
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
 }

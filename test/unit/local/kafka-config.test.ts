@@ -20,6 +20,27 @@ describe('serverProperties', () => {
   });
 });
 
+describe('serverProperties with broker properties', () => {
+  it('sets them over the defaults, once each', () => {
+    const properties = serverProperties(node(1), [node(1)], { 'broker.session.timeout.ms': '60000', 'log.retention.ms': '1000' });
+    expect(properties).toContain('broker.session.timeout.ms=60000\n');
+    expect(properties).not.toContain('broker.session.timeout.ms=4000');
+    expect(properties).toContain('log.retention.ms=1000\n');
+  });
+});
+
+describe('KafkaCluster.start broker properties', () => {
+  it.each([['Broker.Id'], ['a=b'], [' x'], ['']])('rejects the name %j before starting anything', async (key) => {
+    await expect(KafkaCluster.start({ brokerProperties: { [key]: '1' } })).rejects.toMatchObject({ code: 'LOCAL_BAD_OPTION', message: expect.stringContaining('brokerProperties') });
+  });
+  it('rejects a value with a line break (it would add a property)', async () => {
+    await expect(KafkaCluster.start({ brokerProperties: { 'log.retention.ms': '1\nauto.create.topics.enable=true' } })).rejects.toMatchObject({
+      code: 'LOCAL_BAD_OPTION',
+      message: expect.stringContaining('brokerProperties.log.retention.ms'),
+    });
+  });
+});
+
 describe('serverProperties with extra listeners', () => {
   const proxied = { ...node(1), extraListeners: [{ name: 'DELAYED', port: 9201, advertisedPort: 9301 }] };
 
